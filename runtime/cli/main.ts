@@ -1,0 +1,29 @@
+import { runCatalogCommand } from './catalog-command';
+import { CliIo, processIo } from './io';
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+/** Subcommands; each returns the process exit status (0 ok, 1 findings or failure, 2 usage or I/O error). */
+const commands: Record<string, { summary: string; run: Command }> = {
+  catalog: { summary: 'show the KumoMTA API catalog, or one entry of it', run: runCatalogCommand },
+};
+
+function usage(): string {
+  const lines = ['usage: kumo-policy <command> [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`kumo-policy: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest, io);
+}
