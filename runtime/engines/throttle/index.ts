@@ -1,0 +1,2 @@
+export * from './gcra';
+export * from './rates';
