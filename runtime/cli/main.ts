@@ -6,6 +6,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 /** Subcommands; each returns the process exit status (0 ok, 1 findings or failure, 2 usage or I/O error). */
 const commands: Record<string, { summary: string; run: Command }> = {
   catalog: { summary: 'show the KumoMTA API catalog, or one entry of it', run: runCatalogCommand },
+  'export-luals': { summary: 'write LuaLS ---@meta definitions of the catalog to DIR', run: (a, io) => import('./export-luals-command').then((m) => m.runExportLuaLsCommand(a, io)) },
 };
 
 function usage(): string {
