@@ -8,6 +8,10 @@ export interface ValueError {
   message: string;
   start: number;
   end: number;
+  /** The error text kumod itself would produce for this input, when it differs from `message`. */
+  kumodMessage?: string;
+  /** A short fix suggestion (did-you-mean, case hint, ...). */
+  hint?: string;
 }
 
 /** Accepted but suspicious input, such as `5M` (months) where minutes were probably meant. */
