@@ -13,7 +13,7 @@
  *   - units are case-sensitive; `M` is months (2,630,016 s) while `m` is minutes;
  *   - only ASCII letters and `µ` (U+00B5) may form a unit; any other character is an error.
  */
-import { isRustWhitespace, rustDebugString, scalars, U64_MAX, type CharPos } from './rust';
+import { isLuaInteger, isRustWhitespace, rustDebugString, scalars, U64_MAX, type CharPos } from './rust';
 import { didYouMean } from './enum-value';
 import type { ParseResult, ValueWarning } from './types';
 
@@ -515,7 +515,7 @@ export interface LuaNumberOptions {
  */
 export function durationFromLua(value: number | bigint | string, opts: LuaNumberOptions = {}): ParseResult<DurationValue> {
   if (typeof value === 'string') return parseDuration(value);
-  const isFloat = typeof value === 'number' && (opts.float ?? !Number.isInteger(value));
+  const isFloat = typeof value === 'number' && (opts.float ?? !isLuaInteger(value));
   if (!isFloat) {
     const v = typeof value === 'bigint' ? value : BigInt(value);
     if (v < 0n) {

@@ -12,6 +12,7 @@ import { describeListenAddress, parseListenAddress, type ListenAddress } from '.
 import { describeMinFree, minFreeFromLua, type MinFree } from './min-free';
 import { parseRecordType, type RecordType } from './record-type';
 import { describeThrottle, formatThrottle, throttleFromLua } from './throttle';
+import { isLuaInteger } from './rust';
 import type { ParseResult, ThrottleSpec } from './types';
 
 export * from './types';
@@ -54,7 +55,7 @@ export interface ValueKind {
 }
 
 function isFloat(value: LuaScalar, opts?: LuaScalarOptions): boolean {
-  return typeof value === 'number' && (opts?.float ?? !Number.isInteger(value));
+  return typeof value === 'number' && (opts?.float ?? !isLuaInteger(value));
 }
 
 /** serde's type error for a number where a string is required. */

@@ -7,7 +7,7 @@
  *     and (quirk) a zero limit is NOT rejected in this form.
  * A Lua float (even `10.0`) is a type error: only integers reach the numeric visitor.
  */
-import { isSafe, parseRustUnsigned, U64_MAX } from './rust';
+import { isLuaInteger, isSafe, parseRustUnsigned, U64_MAX } from './rust';
 import type { ParseResult, ValueError } from './types';
 
 export interface LimitSpec {
@@ -68,7 +68,7 @@ export function limitFromLua(
   if (typeof value === 'string') return parseLimit(value);
   if (typeof value === 'number' || typeof value === 'bigint') {
     const shown = String(value);
-    if (typeof value === 'number' && (opts.float ?? !Number.isInteger(value))) {
+    if (typeof value === 'number' && (opts.float ?? !isLuaInteger(value))) {
       const f = Number.isInteger(value) ? `${value}.0` : shown;
       return {
         ok: false,

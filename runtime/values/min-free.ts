@@ -7,7 +7,7 @@
  *   - a Lua integer >= 0: bytes; a negative integer or any float (even `1e9`) is an error.
  * Default: `10%`.
  */
-import { parseRustUnsigned, U64_MAX, U8_MAX } from './rust';
+import { isLuaInteger, parseRustUnsigned, U64_MAX, U8_MAX } from './rust';
 import type { ParseResult, ValueWarning } from './types';
 
 export type MinFree = { kind: 'percent'; percent: number } | { kind: 'value'; value: number };
@@ -55,7 +55,7 @@ export function parseMinFree(text: string): ParseResult<MinFree> {
 export function minFreeFromLua(value: string | number | bigint, opts: { float?: boolean } = {}): ParseResult<MinFree> {
   if (typeof value === 'string') return parseMinFree(value);
   const shown = String(value);
-  const isFloat = typeof value === 'number' && (opts.float ?? !Number.isInteger(value));
+  const isFloat = typeof value === 'number' && (opts.float ?? !isLuaInteger(value));
   if (isFloat || BigInt(value as number | bigint) < 0n) {
     const n = isFloat && Number.isInteger(value) ? `${value}.0` : shown;
     return {

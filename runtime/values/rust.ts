@@ -110,3 +110,11 @@ export function toNumber(v: bigint): number {
 export function isSafe(v: bigint): boolean {
   return v <= BigInt(Number.MAX_SAFE_INTEGER);
 }
+
+/**
+ * Whether a JS number can be a Lua 5.4 integer: integral and within i64. Callers that know the
+ * literal's Lua subtype (`10` vs `10.0`) should say so explicitly instead.
+ */
+export function isLuaInteger(v: number): boolean {
+  return Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63;
+}
