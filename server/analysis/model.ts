@@ -1,0 +1,985 @@
+/**
+ * One walk over a parsed policy: scopes, type inference and the catalog-driven checks. The walk records
+ * what each range turned out to be (catalog entry, config key, value), so hover, completion, signature
+ * help and inlay hints reuse it instead of re-deriving it (the yaml-language-server pattern).
+ */
+import type * as lp from 'luaparse';
+import { getCatalog, type Catalog, type CatalogEntry } from '../../runtime/catalog/catalog';
+import type { ConfigKeyData, ConfigTableData, EventData, FunctionData, MethodData, ParamData, Versioned } from '../../runtime/catalog/schema';
+import { suggest } from '../../runtime/catalog/suggest';
+import { parseTypeExpr, unionMembers, type TypeExpr } from '../../runtime/catalog/type-expr';
+import { availableIn, compareVersions, isVersion } from '../../runtime/catalog/versions';
+import { codeInfo } from './codes';
+import { ENTITY_LINKS, type EntityKind } from './entities';
+import { parseLua, stringValue, type ParsedChunk } from './parse';
+import { LineIndex } from './text';
+import type { AnalysisSettings, Diagnostic, FixData, Severity } from './types';
+import { checkValueString, hasValueParser } from './values';
+
+/** What the analysis knows about a Lua value. */
+export type LType =
+  | { k: 'module'; path: string }
+  | { k: 'object'; name: string }
+  | { k: 'array'; of: LType }
+  | { k: 'fn'; fn: FunctionData }
+  | { k: 'localfn'; returns: LType }
+  | { k: 'extras'; name: string }
+  | { k: 'localmod'; name: string }
+  | { k: 'unknown' };
+
+const UNKNOWN: LType = { k: 'unknown' };
+
+export interface SymbolInfo {
+  name: string;
+  type: LType;
+  /** Declaration range of the name. */
+  start: number;
+  end: number;
+  /** Visible from `start` to `scopeEnd`. */
+  scopeEnd: number;
+  attr?: string;
+}
+
+/** A key that may appear in a table: from a config table, a record type, or protocol variants. */
+export interface KeyInfo {
+  name: string;
+  type: string;
+  required: boolean;
+  default?: unknown;
+  enum?: string[];
+  data?: Versioned & { description?: string };
+  /** `make_queue_config.retry_interval`, for hover titles and catalog look-ups. */
+  qualified: string;
+  /** For variant keys (`protocol = { smtp = {...} }`): the table their value follows. */
+  variantTable?: ConfigTableData;
+}
+
+export interface KeySpace {
+  label: string;
+  keys: Map<string, KeyInfo>;
+  table?: ConfigTableData;
+  /** Unknown keys are errors (kumod denies unknown fields). */
+  strict: boolean;
+  /** Required keys are checked (false for union variant tables). */
+  checkRequired: boolean;
+  /** Type of positional entries, for arrays. */
+  items?: TypeExpr;
+}
+
+export type HoverInfo =
+  | { kind: 'entry'; entry: CatalogEntry }
+  | { kind: 'key'; key: KeyInfo }
+  | { kind: 'value'; typeName: string; display: string; text: string }
+  | { kind: 'symbol'; symbol: SymbolInfo }
+  | { kind: 'entity'; entity: EntityKind; name: string };
+
+export interface HoverTarget {
+  start: number;
+  end: number;
+  info: HoverInfo;
+}
+
+export interface TableContext {
+  start: number;
+  end: number;
+  space: KeySpace;
+  present: Set<string>;
+}
+
+export interface CallContext {
+  /** Offset just after `(` and of the matching `)` (or end of the call). */
+  start: number;
+  end: number;
+  label: string;
+  params: ParamData[];
+  returns: string;
+  doc?: string;
+  /** Offsets of the argument separators, for the active parameter. */
+  commas: number[];
+}
+
+export interface EntityRef {
+  kind: EntityKind;
+  name: string;
+  /** Range of the name inside the quotes. */
+  start: number;
+  end: number;
+  definition: boolean;
+  /** The config table that named it (`protocol.custom_lua`), when it came from one. */
+  via?: string;
+}
+
+export interface HandlerInfo {
+  event: string;
+  start: number;
+  end: number;
+  fnStart: number;
+  fnEnd: number;
+  topLevel: boolean;
+}
+
+export interface InlayHintInfo {
+  offset: number;
+  label: string;
+}
+
+export interface FileModel {
+  text: string;
+  lines: LineIndex;
+  parsed: ParsedChunk;
+  diagnostics: Diagnostic[];
+  hovers: HoverTarget[];
+  tables: TableContext[];
+  calls: CallContext[];
+  symbols: SymbolInfo[];
+  handlers: HandlerInfo[];
+  entities: EntityRef[];
+  /** Entity kinds whose definitions include a non-literal name (so "undefined" cannot be decided). */
+  dynamicDefinitions: Set<EntityKind>;
+  /** Every string literal's value, for "is this custom event referenced anywhere". */
+  strings: Map<string, number>;
+  requires: Array<{ name: string; start: number; end: number }>;
+  inlays: InlayHintInfo[];
+  /** Table constructors passed for duplicate-consumer and similar per-call checks. */
+}
+
+type Frame = { handlerEvent?: string; returns: Array<{ node: lp.Expression | undefined; type: LType; start: number; end: number }> };
+
+class Scope {
+  readonly vars = new Map<string, SymbolInfo>();
+  constructor(readonly parent: Scope | undefined, readonly end: number) {}
+  lookup(name: string): SymbolInfo | undefined {
+    return this.vars.get(name) ?? this.parent?.lookup(name);
+  }
+}
+
+const REQUIRED_CHECK_MIN_KEYS = Number(process.env.KUMO_REQ_MIN ?? 3);
+const NON_STRING = new Set(['integer', 'number', 'boolean', 'nil', 'function', 'table']);
+const KIND_SETS = {
+  /** Types a number literal can never satisfy. */
+  rejectsNumber: new Set(['boolean', 'throttle', 'cidr', 'enum', 'ip']),
+  rejectsBoolean: new Set(['string', 'integer', 'number', 'duration', 'throttle', 'limit', 'cidr', 'enum', 'ip', 'min_free']),
+  rejectsTable: new Set(['string', 'integer', 'number', 'boolean', 'duration', 'throttle', 'cidr', 'enum', 'ip']),
+  rejectsFunction: new Set(['string', 'integer', 'number', 'boolean', 'duration', 'throttle', 'limit', 'cidr', 'enum', 'ip', 'min_free']),
+};
+
+function nodeRange(n: object): [number, number] {
+  return (n as { range?: [number, number] }).range ?? [0, 0];
+}
+
+export function analyzeText(text: string, settings: AnalysisSettings = {}): FileModel {
+  return new Analyzer(text, settings).run();
+}
+
+class Analyzer {
+  private readonly catalog: Catalog = getCatalog();
+  private readonly model: FileModel;
+  private readonly frames: Frame[] = [];
+  private conditional = 0;
+  private readonly assignedMembers = new Set<string>();
+  private readonly singleHandlers = new Map<string, HandlerInfo>();
+  private readonly target?: string;
+  private readonly attrByOffset = new Map<number, string>();
+
+  constructor(text: string, private readonly settings: AnalysisSettings) {
+    const parsed = parseLua(text);
+    this.model = {
+      text, lines: new LineIndex(text), parsed, diagnostics: [], hovers: [], tables: [], calls: [], symbols: [], handlers: [],
+      entities: [], dynamicDefinitions: new Set(), strings: new Map(), requires: [], inlays: [],
+    };
+    this.target = settings.targetVersion && isVersion(settings.targetVersion) ? settings.targetVersion : undefined;
+    for (const a of parsed.attributes) this.attrByOffset.set(a.nameOffset, a.kind);
+    for (const m of text.matchAll(/\.\s*([A-Za-z_]\w*)\s*=(?!=)/g)) this.assignedMembers.add(m[1]);
+    for (const m of text.matchAll(/function\s+[A-Za-z_][\w.]*[.:]([A-Za-z_]\w*)\s*\(/g)) this.assignedMembers.add(m[1]);
+  }
+
+  run(): FileModel {
+    const { parsed } = this.model;
+    for (const e of parsed.errors) this.report('syntax-error', e.start, e.end, e.message);
+    for (const a of parsed.attributes) {
+      if (a.kind !== 'const' && a.kind !== 'close') this.report('unknown-attribute', a.start, a.end, `Unknown attribute '<${a.kind}>': Lua 5.4 knows <const> and <close>.`);
+    }
+    if (parsed.ast) {
+      const root = new Scope(undefined, this.model.text.length);
+      this.frames.push({ returns: [] });
+      this.block(parsed.ast.body, root);
+      this.frames.pop();
+    }
+    return this.model;
+  }
+
+  // ---- reporting ----
+
+  private report(code: string, start: number, end: number, message: string, extra: { fix?: FixData; tags?: Diagnostic['tags']; severity?: Severity } = {}): void {
+    const info = codeInfo(code);
+    const override = this.settings.severities?.[code];
+    if (override === 'off') return;
+    const severity = extra.severity ?? (override as Severity | undefined) ?? info.severity;
+    const d: Diagnostic = { range: this.model.lines.range(start, end), severity, code, message, start, end };
+    if (extra.fix) d.fix = extra.fix;
+    if (extra.tags) d.tags = extra.tags;
+    this.model.diagnostics.push(d);
+  }
+
+  private hover(start: number, end: number, info: HoverInfo): void {
+    this.model.hovers.push({ start, end, info });
+  }
+
+  /** Removed, deprecated and newer-than-target checks for anything versioned. */
+  private versionChecks(v: Versioned, name: string, start: number, end: number, replacementFix = true): void {
+    if (v.removed) {
+      const repl = v.replacement ? ` Use ${v.replacement} instead.` : '';
+      const fix: FixData | undefined = v.replacement && replacementFix ? { kind: 'replace', title: `Replace with ${v.replacement}`, replacements: [shortName(v.replacement)] } : undefined;
+      this.report('removed-api', start, end, `${name} was removed in ${v.removed}.${repl}`, fix ? { fix } : {});
+      return;
+    }
+    if (v.deprecated) {
+      const what = typeof v.deprecated === 'string' ? ` ${v.deprecated}` : '';
+      this.report('deprecated-api', start, end, `${name} is deprecated.${what}`, { tags: ['deprecated'] });
+    }
+    if (this.target && v.since && isVersion(v.since) && !availableIn(v.since, this.target)) {
+      this.report('newer-than-target', start, end, `${name} needs KumoMTA ${v.since} or later; kumomta.targetVersion is ${this.target}.`);
+    }
+  }
+
+  /**
+   * Inside a function that can run concurrently: any function except the handlers of lifecycle events
+   * (those without parameters, and `main`), which run once.
+   */
+  private inRuntimeCode(): boolean {
+    if (this.frames.length <= 1) return false;
+    for (let i = this.frames.length - 1; i > 0; i--) {
+      const h = this.frames[i].handlerEvent;
+      if (h === undefined) continue;
+      const ev = this.catalog.getEvent(h);
+      return !(h === 'main' || (ev && ev.params.length === 0));
+    }
+    return true;
+  }
+
+  // ---- statements ----
+
+  private block(body: lp.Statement[], scope: Scope): void {
+    for (const s of body) this.statement(s, scope);
+  }
+
+  private declare(scope: Scope, name: string, start: number, end: number, type: LType): SymbolInfo {
+    const sym: SymbolInfo = { name, type, start, end, scopeEnd: scope.end };
+    const attr = this.attrByOffset.get(start);
+    if (attr) sym.attr = attr;
+    scope.vars.set(name, sym);
+    this.model.symbols.push(sym);
+    return sym;
+  }
+
+  private statement(s: lp.Statement, scope: Scope): void {
+    switch (s.type) {
+      case 'LocalStatement': {
+        const types = s.init.map((e) => this.expr(e, scope));
+        s.variables.forEach((v, i) => {
+          const [a, b] = nodeRange(v);
+          this.declare(scope, v.name, a, b, types[i] ?? UNKNOWN);
+        });
+        return;
+      }
+      case 'AssignmentStatement': {
+        const types = s.init.map((e) => this.expr(e, scope));
+        s.variables.forEach((v, i) => this.assignTarget(v, scope, types[i] ?? UNKNOWN));
+        return;
+      }
+      case 'CallStatement':
+        this.expr(s.expression, scope);
+        return;
+      case 'FunctionDeclaration':
+        this.functionDecl(s, scope);
+        return;
+      case 'ReturnStatement': {
+        const frame = this.frames[this.frames.length - 1];
+        const types = s.arguments.map((a) => this.expr(a, scope));
+        const first = s.arguments[0];
+        const [a, b] = first ? nodeRange(first) : nodeRange(s);
+        frame.returns.push({ node: first, type: types[0] ?? UNKNOWN, start: a, end: b });
+        return;
+      }
+      case 'IfStatement':
+        this.conditional++;
+        for (const c of s.clauses) {
+          if (c.type !== 'ElseClause') this.expr(c.condition, scope);
+          this.block(c.body, new Scope(scope, nodeRange(c)[1]));
+        }
+        this.conditional--;
+        return;
+      case 'WhileStatement':
+        this.conditional++;
+        this.expr(s.condition, scope);
+        this.block(s.body, new Scope(scope, nodeRange(s)[1]));
+        this.conditional--;
+        return;
+      case 'RepeatStatement': {
+        this.conditional++;
+        const inner = new Scope(scope, nodeRange(s)[1]);
+        this.block(s.body, inner);
+        this.expr(s.condition, inner);
+        this.conditional--;
+        return;
+      }
+      case 'DoStatement':
+        this.block(s.body, new Scope(scope, nodeRange(s)[1]));
+        return;
+      case 'ForNumericStatement': {
+        this.expr(s.start, scope);
+        this.expr(s.end, scope);
+        if (s.step) this.expr(s.step, scope);
+        const inner = new Scope(scope, nodeRange(s)[1]);
+        const [a, b] = nodeRange(s.variable);
+        this.declare(inner, s.variable.name, a, b, UNKNOWN);
+        this.conditional++;
+        this.block(s.body, inner);
+        this.conditional--;
+        return;
+      }
+      case 'ForGenericStatement': {
+        const itTypes = s.iterators.map((e) => this.expr(e, scope));
+        const varTypes = this.iteratorTypes(s.iterators, itTypes, scope);
+        const inner = new Scope(scope, nodeRange(s)[1]);
+        s.variables.forEach((v, i) => {
+          const [a, b] = nodeRange(v);
+          this.declare(inner, v.name, a, b, varTypes[i] ?? UNKNOWN);
+        });
+        this.conditional++;
+        this.block(s.body, inner);
+        this.conditional--;
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Types of `for` variables: `ipairs(array<T>)` gives T; `obj:batches()` gives what its description names. */
+  private iteratorTypes(iterators: lp.Expression[], types: LType[], scope: Scope): LType[] {
+    const first = iterators[0];
+    if (!first) return [];
+    if (first.type === 'CallExpression' && first.base.type === 'Identifier' && (first.base.name === 'ipairs' || first.base.name === 'pairs') && !scope.lookup(first.base.name)) {
+      const argType = this.lastTypes.get(first.arguments[0]) ?? UNKNOWN;
+      if (argType.k === 'array') return [UNKNOWN, argType.of];
+      return [];
+    }
+    if (first.type === 'CallExpression' && first.base.type === 'MemberExpression' && first.base.indexer === ':') {
+      const objType = this.lastTypes.get(first.base.base) ?? UNKNOWN;
+      if (objType.k === 'object') {
+        const method = this.catalog.getMethod(objType.name, first.base.identifier.name);
+        if (method && method.returns === 'function' && method.description) return [this.typeFromDescription(method.description)];
+      }
+    }
+    void types;
+    return [];
+  }
+
+  /** `async iterator returning array<LogBatch> or nil` -> array of LogBatch. */
+  private typeFromDescription(description: string): LType {
+    const arr = /array<([A-Za-z]\w*)>/.exec(description);
+    if (arr && this.catalog.getObject(arr[1])) return { k: 'array', of: { k: 'object', name: arr[1] } };
+    for (const m of description.matchAll(/\b([A-Z][A-Za-z]+)\b/g)) if (this.catalog.getObject(m[1])) return { k: 'object', name: m[1] };
+    return UNKNOWN;
+  }
+
+  private assignTarget(v: lp.Expression, scope: Scope, type: LType): void {
+    const [a, b] = nodeRange(v);
+    if (v.type === 'Identifier') {
+      const sym = scope.lookup(v.name);
+      if (!sym) {
+        // Load-time globals are common and harmless; inside handlers they race between messages.
+        if (this.inRuntimeCode()) this.report('global-assignment', a, b, `Assignment to global '${v.name}': globals are shared by concurrent event handlers; declare it local.`, {
+          fix: { kind: 'replace', title: `Declare '${v.name}' local`, replacements: [`local ${v.name}`] },
+        });
+      } else {
+        if (sym.attr === 'const' || sym.attr === 'close') this.report('assign-to-const', a, b, `'${v.name}' is a <${sym.attr}> local and cannot be assigned.`);
+        if (sym.type.k === 'unknown' && type.k !== 'unknown') sym.type = type;
+        this.hover(a, b, { kind: 'symbol', symbol: sym });
+      }
+      return;
+    }
+    if (v.type === 'MemberExpression') {
+      this.expr(v.base, scope);
+      return;
+    }
+    if (v.type === 'IndexExpression') {
+      this.expr(v.base, scope);
+      this.expr(v.index, scope);
+    }
+  }
+
+  private functionDecl(s: lp.FunctionDeclaration, scope: Scope, handlerEvent?: string, paramTypes: LType[] = []): LType {
+    let sym: SymbolInfo | undefined;
+    const id = s.identifier;
+    if (id && id.type === 'Identifier') {
+      const [a, b] = nodeRange(id);
+      if (s.isLocal) sym = this.declare(scope, id.name, a, b, { k: 'localfn', returns: UNKNOWN });
+      else {
+        const existing = scope.lookup(id.name);
+        if (!existing) {
+          if (this.inRuntimeCode()) this.report('global-assignment', a, b, `Global function '${id.name}': globals are shared by concurrent event handlers; declare it local.`, {
+            fix: { kind: 'replace', title: `Declare '${id.name}' local`, replacements: [`local function ${id.name}`] },
+          });
+        } else sym = existing;
+      }
+    } else if (id && id.type === 'MemberExpression') {
+      this.expr(id.base, scope);
+    }
+    const [fa, fb] = nodeRange(s);
+    const inner = new Scope(scope, fb);
+    if (id && id.type === 'MemberExpression' && id.indexer === ':') this.declare(inner, 'self', fa, fa, UNKNOWN);
+    s.parameters.forEach((p, i) => {
+      if (p.type === 'Identifier') {
+        const [a, b] = nodeRange(p);
+        const psym = this.declare(inner, p.name, a, b, paramTypes[i] ?? UNKNOWN);
+        if (paramTypes[i] && paramTypes[i].k !== 'unknown') this.hover(a, b, { kind: 'symbol', symbol: psym });
+      }
+    });
+    const frame: Frame = { returns: [] };
+    if (handlerEvent !== undefined) frame.handlerEvent = handlerEvent;
+    this.frames.push(frame);
+    const savedConditional = this.conditional;
+    this.conditional = 1;
+    this.block(s.body, inner);
+    this.conditional = savedConditional;
+    this.frames.pop();
+    const typed = frame.returns.map((r) => r.type).filter((t) => t.k !== 'unknown');
+    const returns = typed.length && typed.every((t) => sameType(t, typed[0])) ? typed[0] : UNKNOWN;
+    if (sym && sym.type.k === 'localfn') sym.type = { k: 'localfn', returns };
+    if (handlerEvent !== undefined) this.checkHandlerReturns(handlerEvent, frame);
+    void fa;
+    return { k: 'localfn', returns };
+  }
+
+  // ---- expressions ----
+
+  private readonly lastTypes = new Map<lp.Node, LType>();
+
+  private expr(e: lp.Expression | undefined, scope: Scope): LType {
+    if (!e) return UNKNOWN;
+    const t = this.exprInner(e, scope);
+    this.lastTypes.set(e, t);
+    return t;
+  }
+
+  private exprInner(e: lp.Expression, scope: Scope): LType {
+    switch (e.type) {
+      case 'Identifier': {
+        const sym = scope.lookup(e.name);
+        const [a, b] = nodeRange(e);
+        if (sym) {
+          this.hover(a, b, { kind: 'symbol', symbol: sym });
+          return sym.type;
+        }
+        if (e.name === 'kumo') return { k: 'module', path: 'kumo' };
+        return UNKNOWN;
+      }
+      case 'StringLiteral': {
+        const v = stringValue(e.raw);
+        this.model.strings.set(v, (this.model.strings.get(v) ?? 0) + 1);
+        return UNKNOWN;
+      }
+      case 'MemberExpression':
+        return this.member(e, scope);
+      case 'IndexExpression': {
+        const base = this.expr(e.base, scope);
+        this.expr(e.index, scope);
+        return base.k === 'array' ? base.of : UNKNOWN;
+      }
+      case 'CallExpression':
+        return this.call(e, e.base, e.arguments, scope);
+      case 'StringCallExpression':
+        return this.call(e, e.base, [e.argument], scope);
+      case 'TableCallExpression':
+        return this.call(e, e.base, [e.arguments], scope);
+      case 'FunctionDeclaration':
+        return this.functionDecl(e, scope);
+      case 'BinaryExpression':
+      case 'LogicalExpression': {
+        const l = this.expr(e.left, scope);
+        const r = this.expr(e.right, scope);
+        if (e.type === 'LogicalExpression' && e.operator === 'or' && l.k !== 'unknown') return l;
+        if (e.type === 'LogicalExpression' && e.operator === 'and') return r;
+        return UNKNOWN;
+      }
+      case 'UnaryExpression':
+        this.expr(e.argument, scope);
+        return UNKNOWN;
+      case 'TableConstructorExpression':
+        for (const f of e.fields) {
+          if (f.type === 'TableKey') this.expr(f.key, scope);
+          this.expr(f.value, scope);
+        }
+        return UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private member(e: lp.MemberExpression, scope: Scope): LType {
+    const base = this.expr(e.base, scope);
+    const name = e.identifier.name;
+    const [a, b] = nodeRange(e.identifier);
+    if (base.k === 'module') {
+      const path = `${base.path}.${name}`;
+      const fn = this.catalog.getFunction(path);
+      if (fn) {
+        this.hover(a, b, { kind: 'entry', entry: { kind: 'function', name: path, fn } });
+        this.versionChecks(fn, path, a, b);
+        if (fn.kind === 'field') return this.typeFromString(fn.returns);
+        return { k: 'fn', fn };
+      }
+      const mod = this.catalog.getModule(path);
+      if (mod) {
+        this.hover(a, b, { kind: 'entry', entry: { kind: 'module', name: path, module: mod } });
+        return { k: 'module', path };
+      }
+      const parent = this.catalog.getModule(base.path);
+      if (parent && e.indexer === '.' && !this.assignedMembers.has(name)) {
+        const candidates = [...parent.functions.map((f) => shortName(f.name)), ...parent.submodules.map(shortName)];
+        const s = suggest(name, candidates);
+        this.report('unknown-member', a, b, `'${base.path}' has no member '${name}'.${didYouMean(s)}`, s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
+      }
+      return UNKNOWN;
+    }
+    if (base.k === 'object') {
+      const obj = this.catalog.getObject(base.name);
+      const field = obj?.fields.find((f) => f.name === name);
+      if (obj && field) {
+        this.hover(a, b, { kind: 'entry', entry: { kind: 'field', name: `${obj.name}.${name}`, object: obj, field } });
+        this.versionChecks(field, `${obj.name}.${name}`, a, b);
+        return this.typeFromString(field.type);
+      }
+      const method = obj?.methods.find((m) => m.name === name);
+      if (obj && method) {
+        this.hover(a, b, { kind: 'entry', entry: { kind: 'method', name: `${obj.name}:${name}`, object: obj, method } });
+        if (e.indexer === ':') {
+          this.versionChecks(method, `${obj.name}:${name}`, a, b);
+          return { k: 'fn', fn: methodAsFunction(obj.name, method) };
+        }
+        return UNKNOWN;
+      }
+      if (obj && e.indexer === ':' && !obj.metamethods.includes('__index')) {
+        const s = suggest(name, obj.methods.map((m) => m.name));
+        this.report('unknown-method', a, b, `${obj.name} has no method '${name}'.${didYouMean(s)}`, s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
+      }
+      return UNKNOWN;
+    }
+    return UNKNOWN;
+  }
+
+  private typeFromString(type: string): LType {
+    const t = parseTypeExpr(type);
+    const members = unionMembers(t).filter((m) => !(m.kind === 'name' && m.name === 'nil'));
+    if (members.length !== 1) return UNKNOWN;
+    const m = members[0];
+    if (m.kind === 'name' && this.catalog.getObject(m.name)) return { k: 'object', name: m.name };
+    if (m.kind === 'array' && m.item.kind === 'name' && this.catalog.getObject(m.item.name)) return { k: 'array', of: { k: 'object', name: m.item.name } };
+    return UNKNOWN;
+  }
+
+  private call(e: lp.Expression, base: lp.Expression, args: lp.Expression[], scope: Scope): LType {
+    // require 'x'
+    if (base.type === 'Identifier' && base.name === 'require' && !scope.lookup('require')) {
+      const arg = args[0];
+      if (arg && arg.type === 'StringLiteral') {
+        const name = stringValue(arg.raw);
+        const [a, b] = nodeRange(arg);
+        this.model.requires.push({ name, start: a, end: b });
+        this.expr(arg, scope);
+        if (name.startsWith('policy-extras.')) return { k: 'extras', name: name.slice('policy-extras.'.length) };
+        if (this.catalog.getModule(name)) return { k: 'module', path: name };
+        return { k: 'localmod', name };
+      }
+    }
+    const calleeType = this.expr(base, scope);
+    const callee = calleeType.k === 'fn' ? calleeType.fn : undefined;
+    const [ca, cb] = nodeRange(e);
+    const calleeRange = base.type === 'MemberExpression' ? nodeRange(base.identifier) : nodeRange(base);
+
+    if (callee) this.recordCall(e, callee, args);
+
+    // kumo.on(name, function ... end)
+    if (callee?.name === 'kumo.on') {
+      this.onCall(args, scope, ca, cb);
+      return UNKNOWN;
+    }
+    const argTypes: LType[] = [];
+    const tableParamIndex = callee ? callee.params.findIndex((p) => /^table(\|nil)?$/.test(p.type)) : -1;
+    const table = callee ? this.catalog.tableParamOf(callee) : undefined;
+    args.forEach((arg, i) => {
+      if (table && i === tableParamIndex && arg.type === 'TableConstructorExpression') {
+        this.checkTable(arg, spaceOfTable(table, this.catalog), calleeRange, scope, callee!.name);
+        argTypes.push(UNKNOWN);
+      } else argTypes.push(this.expr(arg, scope));
+    });
+    if (callee) this.checkArgCount(callee, args, calleeRange);
+    if (callee) return this.typeFromString(callee.returns);
+    if (calleeType.k === 'localfn') return calleeType.returns;
+    return UNKNOWN;
+  }
+
+  private recordCall(e: lp.Expression, fn: FunctionData, args: lp.Expression[]): void {
+    const [a, b] = nodeRange(e);
+    const text = this.model.text;
+    const open = text.indexOf('(', nodeRange((e as lp.CallExpression).base)[1]);
+    if (e.type !== 'CallExpression' || open < 0 || open > b) return;
+    const commas: number[] = [];
+    let prevEnd = open + 1;
+    for (let i = 1; i < args.length; i++) {
+      const start = nodeRange(args[i])[0];
+      const comma = text.lastIndexOf(',', start);
+      commas.push(comma >= prevEnd ? comma : start - 1);
+      prevEnd = nodeRange(args[i])[1];
+    }
+    const end = text[b - 1] === ')' ? b - 1 : b;
+    this.model.calls.push({
+      start: open + 1, end, label: fn.name, params: fn.params, returns: fn.returns, doc: fn.description, commas,
+    });
+    void a;
+  }
+
+  private checkArgCount(fn: FunctionData, args: lp.Expression[], [a, b]: [number, number]): void {
+    if (fn.kind === 'field') return;
+    const last = args[args.length - 1];
+    const open = last && (last.type === 'CallExpression' || last.type === 'StringCallExpression' || last.type === 'TableCallExpression' || last.type === 'VarargLiteral');
+    const required = fn.params.filter((p) => !p.optional && !p.variadic && !/(^|\|)(nil|any)(\||$)/.test(p.type)).length;
+    // Required parameters are those before the last non-optional one.
+    let need = 0;
+    fn.params.forEach((p, i) => {
+      if (!p.optional && !p.variadic && !/(^|\|)(nil|any)(\||$)/.test(p.type)) need = i + 1;
+    });
+    void required;
+    if (!open && args.length < need) {
+      const missing = fn.params.slice(args.length, need).map((p) => p.name).join(', ');
+      this.report('argument-count', a, b, `${fn.name} expects ${need === fn.params.length ? need : `at least ${need}`} argument${need === 1 ? '' : 's'}, got ${args.length} (missing ${missing}).`);
+    }
+  }
+
+  // ---- events ----
+
+  private onCall(args: lp.Expression[], scope: Scope, ca: number, cb: number): void {
+    const [nameNode, fnNode] = args;
+    let event: string | undefined;
+    if (nameNode && nameNode.type === 'StringLiteral') {
+      event = stringValue(nameNode.raw);
+      const [a, b] = nodeRange(nameNode);
+      const inner: [number, number] = nameNode.raw.length === event.length + 2 ? [a + 1, b - 1] : [a, b];
+      this.model.entities.push({ kind: 'event', name: event, start: inner[0], end: inner[1], definition: true });
+      const ev = this.catalog.getEvent(event);
+      if (ev) {
+        this.hover(a, b, { kind: 'entry', entry: { kind: 'event', name: event, event: ev } });
+        this.versionChecks(ev, `event '${event}'`, inner[0], inner[1], false);
+      } else this.hover(a, b, { kind: 'entity', entity: 'event', name: event });
+      this.checkOnPlacement(event, a, b);
+      const info: HandlerInfo = { event, start: inner[0], end: inner[1], fnStart: fnNode ? nodeRange(fnNode)[0] : cb, fnEnd: fnNode ? nodeRange(fnNode)[1] : cb, topLevel: this.frames.length === 1 && this.conditional === 0 };
+      this.model.handlers.push(info);
+      if (ev && !ev.multiple_handlers && info.topLevel) {
+        const prev = this.singleHandlers.get(event);
+        if (prev) {
+          const line = this.model.lines.positionAt(prev.start).line + 1;
+          this.report('duplicate-handler', inner[0], inner[1], `'${event}' takes a single handler and already has one (line ${line}); kumod refuses the second registration.`);
+        } else this.singleHandlers.set(event, info);
+      }
+    } else if (nameNode) this.expr(nameNode, scope);
+    if (fnNode && fnNode.type === 'FunctionDeclaration') {
+      const ev = event ? this.catalog.getEvent(event) : undefined;
+      const paramTypes = ev ? ev.params.map((p) => this.typeFromString(p.type)) : [];
+      this.functionDecl(fnNode, scope, event ?? '', paramTypes);
+    } else if (fnNode) this.expr(fnNode, scope);
+    for (const extra of args.slice(2)) this.expr(extra, scope);
+    void ca;
+  }
+
+  private checkOnPlacement(event: string, a: number, b: number): void {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const h = this.frames[i].handlerEvent;
+      if (h === undefined) continue;
+      if (h !== 'main' && h !== '') {
+        this.report('on-inside-handler', a, b, `kumo.on('${event}') runs inside the '${h}' handler; kumod only allows registering handlers at load time or inside 'main'.`);
+      }
+      return;
+    }
+  }
+
+  private checkHandlerReturns(event: string, frame: Frame): void {
+    const ev: EventData | undefined = this.catalog.getEvent(event);
+    if (!ev || !this.catalog.getObject(ev.returns)) return;
+    const producers = this.catalog.data.functions.filter((f) => f.returns === ev.returns && !f.removed).map((f) => f.name);
+    if (!producers.length) return;
+    for (const r of frame.returns) {
+      const n = r.node;
+      if (!n) continue;
+      const literal = n.type === 'TableConstructorExpression' || n.type === 'StringLiteral' || n.type === 'NumericLiteral' || n.type === 'BooleanLiteral';
+      const wrongObject = r.type.k === 'object' && r.type.name !== ev.returns;
+      if (literal || wrongObject) {
+        this.report('wrong-handler-return', r.start, r.end, `The '${event}' handler must return a ${ev.returns} made by ${producers.join(' or ')}{...}${literal && n.type === 'TableConstructorExpression' ? ', not a plain table' : ''}.`,
+          n.type === 'TableConstructorExpression' ? { fix: { kind: 'migrate', title: `Wrap in ${producers[0]}`, text: `${producers[0]} ${this.model.text.slice(r.start, r.end)}`, start: r.start, end: r.end } } : {});
+      }
+    }
+  }
+
+  // ---- config tables ----
+
+  private checkTable(node: lp.TableConstructorExpression, space: KeySpace, reportRange: [number, number], scope: Scope, owner: string): void {
+    const [ta, tb] = nodeRange(node);
+    const present = new Set<string>();
+    this.model.tables.push({ start: ta, end: tb, space, present });
+    let positional = 0;
+    const valuesByKey = new Map<string, lp.Expression>();
+    for (const f of node.fields) {
+      let key: string | undefined;
+      let keyRange: [number, number] | undefined;
+      if (f.type === 'TableKeyString') {
+        key = f.key.name;
+        keyRange = nodeRange(f.key);
+      } else if (f.type === 'TableKey') {
+        if (f.key.type === 'StringLiteral') {
+          key = stringValue(f.key.raw);
+          keyRange = nodeRange(f.key);
+        } else {
+          this.expr(f.key, scope);
+          this.expr(f.value, scope);
+          continue;
+        }
+      } else {
+        positional++;
+        if (space.items) this.checkValue(f.value, space.items, undefined, scope, `${space.label}[]`);
+        else this.expr(f.value, scope);
+        continue;
+      }
+      present.add(key);
+      valuesByKey.set(key, f.value);
+      const info = space.keys.get(key);
+      if (info && keyRange) {
+        this.hover(keyRange[0], keyRange[1], { kind: 'key', key: info });
+        if (info.data) this.versionChecks(info.data, info.qualified, keyRange[0], keyRange[1]);
+        if (info.variantTable && f.value.type === 'TableConstructorExpression') {
+          this.checkTable(f.value, spaceOfTable(info.variantTable, this.catalog, false), keyRange, scope, owner);
+        } else this.checkValue(f.value, parseTypeExpr(info.type), info, scope, info.qualified);
+      } else {
+        if (keyRange && space.strict && key !== '' && space.keys.size) {
+          const s = suggest(key, space.keys.keys());
+          this.report('unknown-config-key', keyRange[0], keyRange[1], `${space.label} has no key '${key}'.${didYouMean(s)}`, s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
+        }
+        this.expr(f.value, scope);
+      }
+    }
+    // Docs and snippets show partial tables; only a table that looks complete (empty, a record item, or
+    // with at least REQUIRED_CHECK_MIN_KEYS keys) is held to its required keys.
+    const looksComplete = present.size === 0 || !space.table || present.size >= REQUIRED_CHECK_MIN_KEYS;
+    if (space.checkRequired && positional === 0 && looksComplete) {
+      const missing = [...space.keys.values()].filter((k) => k.required && !present.has(k.name) && !k.data?.removed).map((k) => k.name);
+      if (missing.length) {
+        const last = node.fields[node.fields.length - 1];
+        const text = this.model.text;
+        const insertAt = last ? nodeRange(last)[1] : ta + 1;
+        const lineStart = text.lastIndexOf('\n', ta) + 1;
+        const baseIndent = /^\s*/.exec(text.slice(lineStart))![0];
+        this.report('missing-required-key', reportRange[0], reportRange[1], `${space.label} is missing required key${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')}.`, {
+          fix: { kind: 'add-keys', keys: missing, insertAt, indent: baseIndent + '  ', trailingComma: !!last && !/^\s*[,;]/.test(text.slice(insertAt)) },
+        });
+      }
+    }
+    this.entityChecks(owner, space, valuesByKey, node);
+  }
+
+  /** String-named entities (pools, sources, constructors, consumers) found in config tables. */
+  private entityChecks(owner: string, space: KeySpace, values: Map<string, lp.Expression>, node: lp.TableConstructorExpression): void {
+    for (const link of ENTITY_LINKS) {
+      if (link.table !== space.table?.name) continue;
+      if (link.key) {
+        const v = values.get(link.key);
+        if (!v) continue;
+        if (v.type === 'StringLiteral') this.entityRef(link.entity, v, link.definition, link.table);
+        else if (link.definition) this.model.dynamicDefinitions.add(link.entity);
+      } else if (link.itemsKey && link.itemKey) {
+        const list = values.get(link.itemsKey);
+        if (!list || list.type !== 'TableConstructorExpression') continue;
+        const seen = new Map<string, number>();
+        for (const f of list.fields) {
+          if (f.type !== 'TableValue' || f.value.type !== 'TableConstructorExpression') continue;
+          for (const g of f.value.fields) {
+            if (g.type === 'TableKeyString' && g.key.name === link.itemKey && g.value.type === 'StringLiteral') {
+              const name = stringValue(g.value.raw);
+              if (link.unique) {
+                const [a, b] = nodeRange(g.value);
+                if (seen.has(name)) this.report('duplicate-consumer', a, b, `Consumer name '${name}' is already used in this ${owner} (line ${this.model.lines.positionAt(seen.get(name)!).line + 1}).`);
+                else seen.set(name, a);
+              } else this.entityRef(link.entity, g.value, link.definition);
+            }
+          }
+        }
+      }
+    }
+    void node;
+  }
+
+  private entityRef(kind: EntityKind, v: lp.StringLiteral, definition: boolean, via?: string): void {
+    const name = stringValue(v.raw);
+    const [a, b] = nodeRange(v);
+    const inner: [number, number] = v.raw.length === name.length + 2 ? [a + 1, b - 1] : [a, b];
+    this.model.entities.push({ kind, name, start: inner[0], end: inner[1], definition, ...(via ? { via } : {}) });
+    this.hover(a, b, { kind: 'entity', entity: kind, name });
+  }
+
+  private checkValue(node: lp.Expression, type: TypeExpr, info: KeyInfo | undefined, scope: Scope, label: string): void {
+    const members = unionMembers(type);
+    const names = members.map((m) => (m.kind === 'name' ? m.name : m.kind));
+    const [a, b] = nodeRange(node);
+    const typeText = info?.type ?? names.join('|');
+    const all = (set: Set<string>) => names.every((n) => set.has(n));
+    const unknownName = (n: string) => !KIND_SETS.rejectsTable.has(n) && !['array', 'map', 'record', 'literal', 'function', 'table', 'nil'].includes(n);
+    switch (node.type) {
+      case 'StringLiteral': {
+        this.expr(node, scope);
+        const value = stringValue(node.raw);
+        const simple = node.raw.length === value.length + 2;
+        const literalValues = members.filter((m) => m.kind === 'literal').map((m) => (m as { value: string }).value);
+        if (names.some((n) => n === 'string' || n === 'any' || n === 'unknown' || (unknownName(n) && !hasValueParser(n) && n !== 'enum'))) return;
+        if (literalValues.includes(value)) return;
+        if (names.every((n) => NON_STRING.has(n) || n === 'array' || n === 'map' || n === 'record' || n === 'literal')) {
+          if (literalValues.length) this.report('invalid-enum', a, b, `${label} must be one of ${literalValues.map((v) => `'${v}'`).join(', ')}.`);
+          else this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a string.`);
+          return;
+        }
+        if (names.includes('enum') && info?.enum) {
+          if (info.enum.includes(value)) return;
+          const s = suggest(value, info.enum);
+          this.report('invalid-enum', simple ? a + 1 : a, simple ? b - 1 : b, `'${value}' is not a valid ${label}; expected one of ${info.enum.join(', ')}.${didYouMean(s)}`, s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
+          return;
+        }
+        const parsers = names.filter((n) => hasValueParser(n));
+        if (parsers.length === 1) {
+          const kind = parsers[0];
+          const check = checkValueString(kind, value);
+          if (!check) return;
+          if (!check.result.ok) {
+            const err = check.result.error;
+            const [s, t] = simple ? [a + 1 + err.start, a + 1 + Math.max(err.end, err.start + 1)] : [a, b];
+            this.report('invalid-value', Math.min(s, b - 1), Math.min(t, b - 1), `Invalid ${kind} for ${label}: ${err.message}`);
+          } else {
+            for (const w of check.result.warnings ?? []) {
+              const [s, t] = simple ? [a + 1 + w.start, a + 1 + Math.max(w.end, w.start + 1)] : [a, b];
+              this.report('suspicious-value', s, t, w.message);
+            }
+            if (check.display) {
+              this.hover(a, b, { kind: 'value', typeName: kind, display: check.display, text: value });
+              this.model.inlays.push({ offset: b, label: check.display.replace(/^.* = /, '= ') });
+            }
+          }
+        }
+        return;
+      }
+      case 'NumericLiteral':
+        if (all(KIND_SETS.rejectsNumber)) this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a number.`);
+        return;
+      case 'BooleanLiteral':
+        if (all(KIND_SETS.rejectsBoolean)) this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a boolean.`);
+        return;
+      case 'FunctionDeclaration':
+        if (all(KIND_SETS.rejectsFunction)) this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a function.`);
+        this.expr(node, scope);
+        return;
+      case 'TableConstructorExpression': {
+        if (all(KIND_SETS.rejectsTable)) {
+          this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a table.`);
+          this.expr(node, scope);
+          return;
+        }
+        const space = this.spaceForType(members, info, label);
+        if (space) this.checkTable(node, space, [a, Math.min(b, a + 1)], scope, label);
+        else this.expr(node, scope);
+        return;
+      }
+      default:
+        this.expr(node, scope);
+    }
+  }
+
+  /** The key space a table value follows, when its type names one clearly. */
+  private spaceForType(members: TypeExpr[], info: KeyInfo | undefined, label: string): KeySpace | undefined {
+    const tableish = members.filter((m) => !(m.kind === 'name' && (m.name === 'nil' || KIND_SETS.rejectsTable.has(m.name))) && m.kind !== 'literal');
+    if (tableish.length !== 1) {
+      return undefined;
+    }
+    const m = tableish[0];
+    if (m.kind === 'name') {
+      const t = this.catalog.getConfigTable(m.name);
+      if (t) return spaceOfTable(t, this.catalog);
+      if (info && info.qualified) {
+        const variants = [...this.catalog.configTables.values()].filter((t) => t.used_by.includes(info.qualified) && t.name.startsWith(info.name + '.'));
+        if (variants.length) {
+          const keys = new Map<string, KeyInfo>();
+          for (const v of variants) {
+            const short = v.name.slice(info.name.length + 1);
+            keys.set(short, { name: short, type: 'table', required: false, qualified: `${info.qualified}.${short}`, variantTable: v });
+          }
+          return { label, keys, strict: false, checkRequired: false };
+        }
+      }
+      return undefined;
+    }
+    if (m.kind === 'array') {
+      return { label, keys: new Map(), strict: false, checkRequired: false, items: m.item };
+    }
+    if (m.kind === 'record') {
+      const keys = new Map<string, KeyInfo>();
+      for (const f of m.fields) {
+        keys.set(f.name, { name: f.name, type: typeText(f.type), required: !f.optional && f.default === undefined && !typeText(f.type).split('|').includes('nil'), ...(f.default !== undefined ? { default: f.default } : {}), qualified: `${label}.${f.name}` });
+      }
+      // Only records whose type spells out defaults say clearly which fields must be present.
+      return { label, keys, strict: false, checkRequired: m.fields.some((f) => f.default !== undefined) };
+    }
+    return undefined;
+  }
+}
+
+function typeText(t: TypeExpr): string {
+  switch (t.kind) {
+    case 'name': return t.name;
+    case 'union': return t.types.map(typeText).join('|');
+    case 'literal': return JSON.stringify(t.value);
+    case 'array': return `array<${typeText(t.item)}>`;
+    case 'map': return `map<${typeText(t.key)},${typeText(t.value)}>`;
+    case 'unknown': return t.text;
+    default: return 'table';
+  }
+}
+
+export function spaceOfTable(table: ConfigTableData, catalog: Catalog, checkRequired = true): KeySpace {
+  const keys = new Map<string, KeyInfo>();
+  for (const [name, k] of Object.entries(table.keys)) keys.set(name, keyInfoOf(table, name, k));
+  void catalog;
+  return { label: table.name, keys, table, strict: table.deny_unknown_fields, checkRequired };
+}
+
+function keyInfoOf(table: ConfigTableData, name: string, k: ConfigKeyData): KeyInfo {
+  const info: KeyInfo = { name, type: k.type, required: k.required, qualified: `${table.name}.${name}`, data: k };
+  if (k.default !== undefined) info.default = k.default;
+  if (k.enum) info.enum = k.enum;
+  return info;
+}
+
+export function methodAsFunction(objName: string, m: MethodData): FunctionData {
+  return {
+    name: `${objName}:${m.name}`, kind: 'function', params: m.params, returns: m.returns, async: m.async, source: null, binaries: [],
+    description: m.description ?? '', ...(m.since ? { since: m.since } : {}), ...(m.deprecated ? { deprecated: m.deprecated } : {}),
+  };
+}
+
+export function shortName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('.'), path.lastIndexOf(':')) + 1);
+}
+
+function didYouMean(s: string[]): string {
+  return s.length ? ` Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?` : '';
+}
+
+function sameType(a: LType, b: LType): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export { compareVersions };

@@ -1,0 +1,184 @@
+import * as luaparse from 'luaparse';
+import { stripAttributes, type LocalAttribute } from '../../runtime/lua/attributes';
+
+/** luaparse nodes carry `range` when asked; this is the shape the analysis walks. */
+export type Node = luaparse.Node & { range: [number, number] };
+
+export interface SyntaxProblem {
+  message: string;
+  start: number;
+  end: number;
+}
+
+export interface ParsedChunk {
+  /** The AST, with ranges mapped back onto the original text; undefined when nothing could be recovered. */
+  ast?: luaparse.Chunk;
+  /** The first syntax error (later ones are usually consequences of it). */
+  errors: SyntaxProblem[];
+  attributes: LocalAttribute[];
+  /** True when the AST came from a repaired copy of the text. */
+  recovered: boolean;
+}
+
+const OPTIONS: Partial<luaparse.Options> = { luaVersion: '5.3', ranges: true, locations: false, comments: false, scope: false };
+
+interface ParseFailure {
+  index: number;
+  message: string;
+}
+
+function tryParse(code: string): luaparse.Chunk | ParseFailure {
+  try {
+    return luaparse.parse(code, OPTIONS as luaparse.Options & { wait?: false }) as luaparse.Chunk;
+  } catch (e) {
+    const err = e as { index?: number; message?: string };
+    if (typeof err.index !== 'number') throw e;
+    return { index: err.index, message: String(err.message ?? 'syntax error') };
+  }
+}
+
+/** Insertions made while repairing, in original-text coordinates, so ranges can be mapped back. */
+class Patched {
+  readonly inserts: Array<{ at: number; len: number }> = [];
+  constructor(public code: string) {}
+
+  /** Original offset of a position in the patched text. */
+  toOriginal(n: number): number {
+    let shift = 0;
+    for (const ins of this.inserts) {
+      const newAt = ins.at + shift;
+      if (n < newAt) return n - shift;
+      if (n < newAt + ins.len) return ins.at;
+      shift += ins.len;
+    }
+    return n - shift;
+  }
+
+  insert(patchedOffset: number, text: string): void {
+    const orig = this.toOriginal(patchedOffset);
+    this.code = this.code.slice(0, patchedOffset) + text + this.code.slice(patchedOffset);
+    this.inserts.push({ at: orig, len: text.length });
+    this.inserts.sort((a, b) => a.at - b.at);
+  }
+
+  blank(start: number, end: number): void {
+    let s = '';
+    for (let i = start; i < end; i++) s += this.code[i] === '\n' || this.code[i] === '\r' ? this.code[i] : ' ';
+    this.code = this.code.slice(0, start) + s + this.code.slice(end);
+  }
+}
+
+/** The extent of the token starting at `index` (for the error range), at least one character. */
+function tokenEnd(text: string, index: number): number {
+  if (index >= text.length) return index;
+  const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?|\S)/.exec(text.slice(index, index + 200));
+  return index + (m ? m[0].length : 1);
+}
+
+/** Lua 5.4 parse that keeps going: attributes blanked, then up to a few repairs of the first errors. */
+export function parseLua(source: string): ParsedChunk {
+  const { code, attributes } = stripAttributes(source);
+  const first = tryParse(code);
+  if (!isFailure(first)) return { ast: first, errors: [], attributes, recovered: false };
+
+  const errorStart = Math.min(first.index, source.length);
+  const errors: SyntaxProblem[] = [{ message: cleanMessage(first.message), start: errorStart, end: Math.max(errorStart, tokenEnd(code, errorStart)) }];
+  const patch = new Patched(code);
+  let failure: ParseFailure = first;
+  for (let attempt = 0; attempt < 40; attempt++) {
+    repair(patch, failure);
+    const result = tryParse(patch.code);
+    if (!isFailure(result)) {
+      mapRanges(result, patch);
+      return { ast: result, errors, attributes, recovered: true };
+    }
+    failure = result;
+  }
+  return { errors, attributes, recovered: true };
+}
+
+function isFailure(r: luaparse.Chunk | ParseFailure): r is ParseFailure {
+  return (r as ParseFailure).index !== undefined && (r as luaparse.Chunk).type !== 'Chunk';
+}
+
+function cleanMessage(m: string): string {
+  return m.replace(/^\[\d+:\d+\]\s*/, '');
+}
+
+/** One repair step at the failure point: insert what was expected, or fill a dangling `.`/`=`, or drop the line. */
+function repair(patch: Patched, failure: ParseFailure): void {
+  const code = patch.code;
+  const at = Math.min(failure.index, code.length);
+  const before = code.slice(0, at).replace(/\s+$/, '');
+  const expected = /'([^']+)' expected/.exec(failure.message)?.[1];
+  const atEof = at >= code.length || /^\s*$/.test(code.slice(at));
+  if (/[.:]$/.test(before) && !/\.\.$/.test(before)) {
+    patch.insert(before.length, before.endsWith(':') ? '__()' : '__');
+    return;
+  }
+  if (/(?:[=,(+\-*/%^<>~&|]|\.\.|\band|\bor|\bnot|\breturn|\blocal)$/.test(before) && !expected) {
+    patch.insert(before.length, ' nil ');
+    return;
+  }
+  if (expected && ['end', '}', ')', ']', 'then', 'do', 'until'].includes(expected) && (atEof || expected !== 'end')) {
+    patch.insert(at, ` ${expected === 'until' ? 'until true' : expected} `);
+    return;
+  }
+  if (expected === '=' || expected === 'in') {
+    patch.insert(at, expected === '=' ? ' = nil ' : ' in pairs({}) ');
+    return;
+  }
+  // Drop the rest of the offending line (or the whole line when the error is at its start).
+  const lineStart = code.lastIndexOf('\n', at - 1) + 1;
+  let lineEnd = code.indexOf('\n', at);
+  if (lineEnd < 0) lineEnd = code.length;
+  const from = /^\s*$/.test(code.slice(lineStart, at)) ? lineStart : at;
+  if (from === lineEnd || /^\s*$/.test(code.slice(from, lineEnd))) {
+    // Nothing left to drop on this line: close the innermost block instead.
+    patch.insert(at, ' end ');
+    return;
+  }
+  patch.blank(from, lineEnd);
+}
+
+function mapRanges(node: unknown, patch: Patched): void {
+  if (!patch.inserts.length) return;
+  const seen = new Set<unknown>();
+  const visit = (n: unknown): void => {
+    if (!n || typeof n !== 'object' || seen.has(n)) return;
+    seen.add(n);
+    if (Array.isArray(n)) {
+      for (const c of n) visit(c);
+      return;
+    }
+    const rec = n as Record<string, unknown>;
+    const r = rec.range as [number, number] | undefined;
+    if (r) rec.range = [patch.toOriginal(r[0]), patch.toOriginal(r[1])];
+    for (const k in rec) if (k !== 'range') visit(rec[k]);
+  };
+  visit(node);
+}
+
+/** The value of a Lua string literal from its source text (escapes decoded; good enough for names and values). */
+export function stringValue(raw: string): string {
+  const long = /^\[(=*)\[\n?([\s\S]*)\]\1\]$/.exec(raw);
+  if (long) return long[2];
+  const body = raw.slice(1, -1);
+  if (!body.includes('\\')) return body;
+  return body.replace(/\\(x[0-9a-fA-F]{2}|\d{1,3}|u\{[0-9a-fA-F]+\}|z\s*|[\s\S])/g, (_m, e: string) => {
+    switch (e[0]) {
+      case 'n': return '\n';
+      case 't': return '\t';
+      case 'r': return '\r';
+      case 'a': return '\x07';
+      case 'b': return '\b';
+      case 'f': return '\f';
+      case 'v': return '\v';
+      case 'x': return String.fromCharCode(parseInt(e.slice(1), 16));
+      case 'u': return String.fromCodePoint(parseInt(e.slice(2, -1), 16));
+      case 'z': return '';
+      case '\n': return '\n';
+      default: return /\d/.test(e[0]) ? String.fromCharCode(parseInt(e, 10)) : e;
+    }
+  });
+}
