@@ -1,7 +1,7 @@
 // Builds the bundles (extension, server, CLI) and, on request, the test and bench files.
 // esbuild only transpiles; `npm run typecheck` (tsc) is what enforces strict types.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, existsSync, rmSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, rmSync, copyFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -38,6 +38,15 @@ if (existsSync(join(root, 'client/extension.ts'))) {
   bundles.push({ entryPoints: [join(root, 'client/extension.ts')], outfile: join(root, 'dist/extension.js'), external: ['vscode'] });
 }
 await Promise.all(bundles.map((b) => esbuild.build({ ...common, ...b })));
+
+// The result webview's script runs in the browser: chart.js and the view model bundled into one IIFE.
+if (existsSync(join(root, 'client/webview/main.ts'))) {
+  await esbuild.build({
+    entryPoints: [join(root, 'client/webview/main.ts')], outfile: join(root, 'dist/webview/main.js'),
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, sourcemap: 'linked', logLevel: 'warning',
+  });
+  copyFileSync(join(root, 'client/webview/main.css'), join(root, 'dist/webview/main.css'));
+}
 
 /** Bundles each entry to out/<its path relative to the root>.js, dependencies left external. */
 async function buildEach(entries) {

@@ -1,0 +1,29 @@
+import * as vscode from 'vscode';
+import { outlinePolicy } from '../policy-outline';
+import { requireTrust } from '../trust';
+import { CommandContext, cwdFor, resolvePolicy } from './context';
+
+/** Command: `kumomta.previewPool [uri] [pool]`: `kumo-policy pool POLICY POOL --picks N --format json`, charted. */
+export function previewPool(ctx: CommandContext) {
+  return async (uri?: vscode.Uri, poolArg?: string): Promise<unknown> => {
+    if (!(await requireTrust('Preview Pool Weighting'))) return undefined;
+    if (!(await ctx.cli.require('Preview Pool Weighting', ['pool']))) return undefined;
+    const policy = await resolvePolicy(ctx, uri, 'Preview Pool Weighting');
+    if (!policy) return undefined;
+    let pool = poolArg;
+    if (!pool) {
+      const doc = await vscode.workspace.openTextDocument(policy);
+      const names = [...new Set(outlinePolicy(doc.getText()).items.filter((i) => i.kind === 'pool').map((i) => i.label))];
+      pool = names.length
+        ? (await vscode.window.showQuickPick([...names, '$(edit) Other pool name…'], { title: 'KumoMTA: Preview Pool Weighting', placeHolder: 'Egress pool' }))
+        : undefined;
+      if (!pool || pool.startsWith('$(edit)')) pool = await vscode.window.showInputBox({ title: 'Egress pool name', placeHolder: 'pool-0' });
+    }
+    if (!pool) return undefined;
+    const picks = vscode.workspace.getConfiguration('kumomta').get<number>('pool.picks', 100);
+    const run = await ctx.cli.run(`Previewing pool ${pool}`, ['pool', policy.fsPath, pool, '--picks', String(picks), '--format', 'json'], { cwd: cwdFor(policy) });
+    if (!run || ctx.cli.reportFailure('Preview Pool Weighting', run)) return run?.json;
+    ctx.panels.show('pool', run.json, `Pool ${pool}`, vscode.Uri.joinPath(policy, '..'));
+    return run.json;
+  };
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { requireTrust } from '../trust';
+import { CommandContext, cwdFor, resolveLogDirectory } from './context';
+
+/**
+ * Command: `kumomta.runTailer [uri] [logDir]`: `kumo-policy tail SCRIPT --exit-when-caught-up -- LOGDIR`.
+ * Output streams to the KumoMTA channel; the progress notification shows the CLI's progress line and cancels
+ * with SIGINT (the CLI commits positions and stops cleanly).
+ */
+export function runTailer(ctx: CommandContext) {
+  return async (uri?: vscode.Uri, logDirArg?: string | vscode.Uri): Promise<unknown> => {
+    if (!(await requireTrust('Run Tailer Script'))) return undefined;
+    if (!(await ctx.cli.require('Run Tailer Script', ['tail']))) return undefined;
+    const script = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.languageId === 'lua' ? vscode.window.activeTextEditor.document.uri : (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Lua: ['lua'] }, title: 'Tailer script' }))?.[0];
+    if (!script) return undefined;
+    const editorDoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === script.toString());
+    if (editorDoc?.isDirty) await editorDoc.save();
+    const dir = await resolveLogDirectory(logDirArg, 'Run Tailer Script');
+    if (!dir) return undefined;
+    const run = await ctx.cli.run(`Running ${vscode.workspace.asRelativePath(script)}`, ['tail', script.fsPath, '--exit-when-caught-up', '--', dir], { cwd: cwdFor(script), showOutput: true });
+    if (!run || ctx.cli.reportFailure('Run Tailer Script', run)) return run?.json;
+    if (run.json !== undefined) ctx.panels.show('tail', run.json, 'Tailer run', vscode.Uri.joinPath(script, '..'));
+    else void vscode.window.showInformationMessage(`KumoMTA: tailer script finished (exit ${run.result.code}) in ${(run.result.durationMs / 1000).toFixed(1)} s; see the KumoMTA output.`);
+    ctx.view.refresh();
+    return run.json ?? { exitCode: run.result.code };
+  };
+}
