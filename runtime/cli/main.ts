@@ -1,4 +1,5 @@
 import { runCatalogCommand } from './catalog-command';
+import { runCheckCommand } from '../../server/cli/check-command';
 import { CliIo, processIo } from './io';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -6,6 +7,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 /** Subcommands; each returns the process exit status (0 ok, 1 findings or failure, 2 usage or I/O error). */
 const commands: Record<string, { summary: string; run: Command }> = {
   catalog: { summary: 'show the KumoMTA API catalog, or one entry of it', run: runCatalogCommand },
+  check: { summary: 'report policy problems, as the language server does', run: runCheckCommand },
   'export-luals': { summary: 'write LuaLS ---@meta definitions of the catalog to DIR', run: (a, io) => import('./export-luals-command').then((m) => m.runExportLuaLsCommand(a, io)) },
 };
 
