@@ -21,8 +21,8 @@ test('registry validates literals with normalized forms and descriptions', () =>
   ok('duration', '20 minutes', '20m', '20 minutes = 1200 s');
   ok('duration', '1h 30m', '1h 30m', '1 hour 30 minutes = 5400 s');
   ok('duration', 10, '10s', '10 seconds = 10 s');
-  ok('duration', 1.5, '1s 500ms', '1 second 0.5 seconds = 1.5 s'.replace('1 second 0.5 seconds', '1.5 seconds'));
-  ok('duration', '5M', '4months 29days 3h 50m 24s', '152 days 4 hours 48 minutes = 13150080 s');
+  ok('duration', 1.5, '1s 500ms', '1.5 seconds = 1.5 s');
+  ok('duration', '5M', '5months', '152 days 4 hours 48 minutes = 13150080 s');
   ok('throttle', '1,000/hr', '1000/h', '1000 per hour (one every 3.6 s), bursts of up to 1000');
   ok('limit', 'local:1_000', 'local:1000', 'at most 1000 concurrent connections, counted in this process only (even with Redis configured)');
   ok('limit', 32, '32', 'at most 32 concurrent connections');

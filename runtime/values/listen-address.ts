@@ -107,7 +107,8 @@ export function parseListenAddress(text: string): ParseResult<ListenAddress> {
     });
     return { ok: true, value: { ip: v6, port: p, via: 'resolver', normalized: norm(v6, p) }, warnings };
   }
-  if (host !== '' && HOSTNAME.test(host)) {
+  // A name whose last label is all digits is never a resolvable host name (`1.2.3.256`).
+  if (host !== '' && HOSTNAME.test(host) && !/(^|\.)\d+\.?$/.test(host)) {
     warnings.push({
       code: 'listen-hostname',
       message: `"${host}" is resolved by DNS when the listener starts; kumod binds the first address that works`,
