@@ -9,6 +9,8 @@ const commands: Record<string, { summary: string; run: Command }> = {
   catalog: { summary: 'show the KumoMTA API catalog, or one entry of it', run: runCatalogCommand },
   check: { summary: 'report policy problems, as the language server does', run: runCheckCommand },
   'export-luals': { summary: 'write LuaLS ---@meta definitions of the catalog to DIR', run: (a, io) => import('./export-luals-command').then((m) => m.runExportLuaLsCommand(a, io)) },
+  segments: { summary: 'generate realistic kumod log segments (or keep writing one), list a segment directory', run: (a, io) => import('./segments-command').then((m) => m.runSegmentsCommand(a, io)) },
+  dlq: { summary: 'list, replay or purge a dead-letter queue directory', run: (a, io) => import('./dlq-command').then((m) => m.runDlqCommand(a, io)) },
 };
 
 function usage(): string {
