@@ -274,3 +274,22 @@ test('humantimeFormat matches humantime format_duration', () => {
     assert.deepEqual([r.value.secs, r.value.nanos], [s, 1_002_003]);
   }
 });
+
+test('call sites that read durations without duration_serde', () => {
+  const http = durationFromLua(10, { callSite: 'http_timeout' });
+  assert.ok(!http.ok);
+  assert.equal(http.error.message, 'invalid timeout duration');
+  const httpF = durationFromLua(10, { callSite: 'http_timeout', float: true });
+  assert.ok(httpF.ok && httpF.value.secs === 10n);
+  const httpS = durationFromLua('10', { callSite: 'http_timeout' });
+  assert.ok(!httpS.ok);
+  assert.equal(httpS.error.kumodMessage, undefined);
+  assert.equal(httpS.error.message, 'time unit needed, for example 10sec or 10ms');
+  const neg = durationFromLua(-5, { callSite: 'time_parse_duration' });
+  assert.ok(neg.ok);
+  assert.equal(neg.value.secs, -5n);
+  assert.equal(neg.value.seconds, -5);
+  const far = durationFromLua(10n ** 16n, { callSite: 'time_parse_duration' });
+  assert.ok(!far.ok);
+  assert.equal(far.error.message, 'seconds out of range');
+});

@@ -507,6 +507,15 @@ export function durationFromSecsF64(v: number): { secs: bigint; nanos: bigint } 
 export interface LuaNumberOptions {
   /** The Lua value is a float (e.g. `10.0`, `1e3`) rather than an integer. Inferred when omitted. */
   float?: boolean;
+  /**
+   * Which kumod code reads the value:
+   *  - `serde` (default): config tables via duration_serde; humantime's detail is replaced by
+   *    `invalid value: string "...", expected a duration`;
+   *  - `http_timeout`: HttpRequest:timeout / WebSocketStream:recv_batch: a Lua INTEGER is rejected
+   *    ("invalid timeout duration"), floats and strings work, humantime's message is shown as is;
+   *  - `time_parse_duration`: kumo.time.parse_duration: integers may be negative (a TimeDelta).
+   */
+  callSite?: 'serde' | 'http_timeout' | 'time_parse_duration';
 }
 
 /**
@@ -514,10 +523,35 @@ export interface LuaNumberOptions {
  * seconds, a float number of seconds (fractions allowed), or a humantime string.
  */
 export function durationFromLua(value: number | bigint | string, opts: LuaNumberOptions = {}): ParseResult<DurationValue> {
-  if (typeof value === 'string') return parseDuration(value);
+  const site = opts.callSite ?? 'serde';
+  if (typeof value === 'string') {
+    const r = parseDuration(value);
+    if (r.ok || site === 'serde') return r;
+    // Called directly, kumod shows humantime's own message.
+    const { kumodMessage: _omit, ...error } = r.error;
+    return { ok: false, error };
+  }
   const isFloat = typeof value === 'number' && (opts.float ?? !isLuaInteger(value));
   if (!isFloat) {
     const v = typeof value === 'bigint' ? value : BigInt(value);
+    if (site === 'http_timeout') {
+      return {
+        ok: false,
+        error: {
+          message: 'invalid timeout duration',
+          start: 0,
+          end: String(value).length,
+          hint: `only a float or a string works here: write ${v}.0 or "${v}s"`,
+        },
+      };
+    }
+    if (site === 'time_parse_duration') {
+      // chrono TimeDelta::try_seconds: |seconds| <= i64::MAX / 1000.
+      if (v > 9_223_372_036_854_775n || v < -9_223_372_036_854_775n) {
+        return { ok: false, error: { message: 'seconds out of range', start: 0, end: String(value).length } };
+      }
+      return { ok: true, value: { seconds: Number(v), secs: v, nanos: 0 } };
+    }
     if (v < 0n) {
       return {
         ok: false,

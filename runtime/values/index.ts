@@ -122,6 +122,19 @@ export const valueKinds: Readonly<Record<string, ValueKind>> = Object.freeze({
       );
     },
   },
+  duration_float_or_string: {
+    name: 'duration_float_or_string',
+    summary: 'a float number of seconds or a humantime string; a Lua integer is rejected (HttpRequest:timeout, WebSocketStream:recv_batch)',
+    accepts: ['string', 'float'],
+    validate(value, opts) {
+      return wrap<DurationValue>(
+        'duration_float_or_string',
+        durationFromLua(value, { float: isFloat(value, opts), callSite: 'http_timeout' }),
+        (v) => humantimeFormat(v.secs, v.nanos),
+        (v) => formatDuration(v.seconds),
+      );
+    },
+  },
   throttle: {
     name: 'throttle',
     summary: 'a rate string "[local:]LIMIT/[N]UNIT[,max_burst=B]", e.g. "100/h", "1,000/5m", "local:10/s"',
