@@ -8,6 +8,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const commands: Record<string, { summary: string; run: Command }> = {
   catalog: { summary: 'show the KumoMTA API catalog, or one entry of it', run: runCatalogCommand },
   check: { summary: 'report policy problems, as the language server does', run: runCheckCommand },
+  run: { summary: 'run a script\'s main event (like kumod --script)', run: (args, io) => import('./run-command').then((m) => m.runRunCommand(args, io)) },
   'export-luals': { summary: 'write LuaLS ---@meta definitions of the catalog to DIR', run: (a, io) => import('./export-luals-command').then((m) => m.runExportLuaLsCommand(a, io)) },
   segments: { summary: 'generate realistic kumod log segments (or keep writing one), list a segment directory', run: (a, io) => import('./segments-command').then((m) => m.runSegmentsCommand(a, io)) },
   dlq: { summary: 'list, replay or purge a dead-letter queue directory', run: (a, io) => import('./dlq-command').then((m) => m.runDlqCommand(a, io)) },
