@@ -258,6 +258,10 @@ test('formatDuration hover text', () => {
   assert.equal(formatDuration(604800), '1 week = 604800 s');
   assert.equal(formatDuration(90.5), '1 minute 30.5 seconds = 90.5 s');
   assert.equal(formatDuration(1), '1 second = 1 s');
+  assert.equal(formatDuration(0.000001), '1 microsecond = 0.000001 s');
+  assert.equal(formatDuration(0.000000017), '17 nanoseconds = 0.000000017 s');
+  assert.equal(formatDuration(-5), 'minus 5 seconds = -5 s');
+  assert.equal(formatDuration(2_630_016), '30 days 10 hours 33 minutes 36 seconds = 2630016 s');
 });
 
 test('humantimeFormat matches humantime format_duration', () => {

@@ -620,6 +620,12 @@ export function humantimeFormat(secs: bigint, nanos = 0): string {
 /** Words for hover: `1 hour 30 minutes`, `500 milliseconds`, `0 seconds`. */
 function durationWords(totalSeconds: number): string {
   if (totalSeconds === 0) return '0 seconds';
+  if (totalSeconds < 0) return `minus ${durationWords(-totalSeconds)}`;
+  if (totalSeconds < 1e-3) {
+    const ns = Math.round(totalSeconds * 1e9);
+    if (ns % 1000 === 0) return `${ns / 1000} microsecond${ns === 1000 ? '' : 's'}`;
+    return `${ns} nanosecond${ns === 1 ? '' : 's'}`;
+  }
   const parts: string[] = [];
   const push = (v: number, one: string) => {
     if (v > 0) parts.push(`${v} ${one}${v === 1 ? '' : 's'}`);
@@ -649,7 +655,8 @@ function durationWords(totalSeconds: number): string {
 export function formatDuration(seconds: number): string {
   const s = +seconds.toFixed(9);
   const words = durationWords(s);
-  return `${words} = ${s} s`;
+  const plain = Number.isInteger(s) ? String(s) : s.toFixed(9).replace(/0+$/, '');
+  return `${words} = ${plain} s`;
 }
 
 /** A one-line description of a parsed duration for hovers and diagnostics. */
