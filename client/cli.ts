@@ -16,8 +16,9 @@ export class KumoCli {
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly output: vscode.OutputChannel) {}
 
+  /** bin/kumo-policy.js: the CLI's launcher, which loads the bundle dist/cli.js and calls its main(). */
   get cliPath(): string {
-    return this.context.asAbsolutePath('dist/cli.js');
+    return this.context.asAbsolutePath('bin/kumo-policy.js');
   }
 
   private nodePath(): string {

@@ -17,12 +17,15 @@ import { DEFAULT_POLICY_GLOBS, PolicyFilter } from './policy-filter';
 import { PolicyViewProvider } from './policy-view';
 import { KumoStatus } from './status';
 import { ResultPanels } from './webview/panel';
+import * as trust from './trust';
 
 /** What activate() returns: used by the integration tests, and by other extensions that want the state. */
 export interface KumoExtensionApi {
   readonly ctx: CommandContext;
   isPolicyDocument(doc: vscode.TextDocument): boolean;
   serverReady(): Promise<boolean>;
+  /** The last "disabled in an untrusted workspace" message a command showed. */
+  lastTrustRefusal(): string | undefined;
 }
 
 let shared: CommandContext | undefined;
@@ -108,6 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<KumoEx
       await client.start();
       return status.state === 'running';
     },
+    lastTrustRefusal: () => trust.lastTrustRefusal,
   };
 }
 
