@@ -159,6 +159,9 @@ const INVALID: Array<[string, string, number, number]> = [
   ['1MIN', 'unknown time unit "MIN", supported units: ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations)', 1, 4],
   ['1.5', 'time unit needed, for example 1sec or 1ms', 0, 3],
   ['1 5', 'time unit needed, for example 15sec or 15ms', 0, 3],
+  ['1nsecs', 'unknown time unit "nsecs", supported units: ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations)', 1, 6],
+  ['1\u00b5sec', 'unknown time unit "µsec", supported units: ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations)', 1, 5],
+  ['1mo', 'unknown time unit "mo", supported units: ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations)', 1, 3],
   // UTF-16 spans vs UTF-8 byte offsets in the message
   ['\u{1f4a5}5s', 'expected number at 0', 0, 2],
   ['5s\u{1f4a5}', 'invalid character at 2', 2, 4],
