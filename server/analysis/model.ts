@@ -14,7 +14,7 @@ import { ENTITY_LINKS, type EntityKind } from './entities';
 import { parseLua, stringValue, type ParsedChunk } from './parse';
 import { LineIndex } from './text';
 import type { AnalysisSettings, Diagnostic, FixData, Severity } from './types';
-import { checkValueString, hasValueParser } from './values';
+import { checkValueNumber, checkValueString, hasValueParser, type ValueCheck } from './values';
 
 /** What the analysis knows about a Lua value. */
 export type LType =
@@ -64,6 +64,9 @@ export interface KeySpace {
   checkRequired: boolean;
   /** Type of positional entries, for arrays. */
   items?: TypeExpr;
+  /** Key and value types of a map. */
+  mapKey?: TypeExpr;
+  mapValue?: TypeExpr;
 }
 
 export type HoverInfo =
@@ -153,6 +156,7 @@ class Scope {
   }
 }
 
+const STYLE_WARNINGS = new Set(['listen-legacy-ipv4', 'listen-unbracketed-ipv6', 'listen-hostname', 'limit-precision']);
 const REQUIRED_CHECK_MIN_KEYS = Number(process.env.KUMO_REQ_MIN ?? 3);
 const NON_STRING = new Set(['integer', 'number', 'boolean', 'nil', 'function', 'table']);
 const KIND_SETS = {
@@ -378,8 +382,9 @@ class Analyzer {
 
   /** `async iterator returning array<LogBatch> or nil` -> array of LogBatch. */
   private typeFromDescription(description: string): LType {
-    const arr = /array<([A-Za-z]\w*)>/.exec(description);
-    if (arr && this.catalog.getObject(arr[1])) return { k: 'array', of: { k: 'object', name: arr[1] } };
+    const arr = /array<([A-Za-z]\w*)>|\b([A-Z]\w*) (?:array|list)\b/.exec(description);
+    const item = arr ? arr[1] ?? arr[2] : undefined;
+    if (item && this.catalog.getObject(item)) return { k: 'array', of: { k: 'object', name: item } };
     for (const m of description.matchAll(/\b([A-Z][A-Za-z]+)\b/g)) if (this.catalog.getObject(m[1])) return { k: 'object', name: m[1] };
     return UNKNOWN;
   }
@@ -753,6 +758,16 @@ class Analyzer {
       present.add(key);
       valuesByKey.set(key, f.value);
       const info = space.keys.get(key);
+      if (space.mapValue && keyRange) {
+        const kk = space.mapKey && space.mapKey.kind === 'name' ? space.mapKey.name : undefined;
+        if (kk && hasValueParser(kk)) {
+          const check = checkValueString(kk, key);
+          const simpleKey = f.type === 'TableKey' && (f.key as lp.StringLiteral).raw.length === key.length + 2;
+          if (check) this.valueResult(check, kk, `${space.label} key`, keyRange[0], keyRange[1], f.type === 'TableKeyString' ? keyRange[0] : simpleKey ? keyRange[0] + 1 : undefined, key);
+        }
+        this.checkValue(f.value, space.mapValue, undefined, scope, `${space.label}['${key}']`);
+        continue;
+      }
       if (info && keyRange) {
         this.hover(keyRange[0], keyRange[1], { kind: 'key', key: info });
         if (info.data) this.versionChecks(info.data, info.qualified, keyRange[0], keyRange[1]);
@@ -805,7 +820,8 @@ class Analyzer {
             if (g.type === 'TableKeyString' && g.key.name === link.itemKey && g.value.type === 'StringLiteral') {
               const name = stringValue(g.value.raw);
               if (link.unique) {
-                const [a, b] = nodeRange(g.value);
+                const [a0, b0] = nodeRange(g.value);
+                const [a, b] = g.value.raw.length === name.length + 2 ? [a0 + 1, b0 - 1] : [a0, b0];
                 if (seen.has(name)) this.report('duplicate-consumer', a, b, `Consumer name '${name}' is already used in this ${owner} (line ${this.model.lines.positionAt(seen.get(name)!).line + 1}).`);
                 else seen.set(name, a);
               } else this.entityRef(link.entity, g.value, link.definition);
@@ -838,7 +854,9 @@ class Analyzer {
         const value = stringValue(node.raw);
         const simple = node.raw.length === value.length + 2;
         const literalValues = members.filter((m) => m.kind === 'literal').map((m) => (m as { value: string }).value);
-        if (names.some((n) => n === 'string' || n === 'any' || n === 'unknown' || (unknownName(n) && !hasValueParser(n) && n !== 'enum'))) return;
+        // A plain `string` key whose name is itself a value kind (`listen`) is checked as that kind.
+        const aliasKind = info && names.filter((n) => n !== 'nil').length === 1 && names.includes('string') && hasValueParser(info.name) ? info.name : undefined;
+        if (!aliasKind && names.some((n) => n === 'string' || n === 'any' || n === 'unknown' || (unknownName(n) && !hasValueParser(n) && n !== 'enum'))) return;
         if (literalValues.includes(value)) return;
         if (names.every((n) => NON_STRING.has(n) || n === 'array' || n === 'map' || n === 'record' || n === 'literal')) {
           if (literalValues.length) this.report('invalid-enum', a, b, `${label} must be one of ${literalValues.map((v) => `'${v}'`).join(', ')}.`);
@@ -851,31 +869,26 @@ class Analyzer {
           this.report('invalid-enum', simple ? a + 1 : a, simple ? b - 1 : b, `'${value}' is not a valid ${label}; expected one of ${info.enum.join(', ')}.${didYouMean(s)}`, s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
           return;
         }
-        const parsers = names.filter((n) => hasValueParser(n));
+        const parsers = aliasKind ? [aliasKind] : names.filter((n) => hasValueParser(n));
         if (parsers.length === 1) {
-          const kind = parsers[0];
-          const check = checkValueString(kind, value);
-          if (!check) return;
-          if (!check.result.ok) {
-            const err = check.result.error;
-            const [s, t] = simple ? [a + 1 + err.start, a + 1 + Math.max(err.end, err.start + 1)] : [a, b];
-            this.report('invalid-value', Math.min(s, b - 1), Math.min(t, b - 1), `Invalid ${kind} for ${label}: ${err.message}`);
-          } else {
-            for (const w of check.result.warnings ?? []) {
-              const [s, t] = simple ? [a + 1 + w.start, a + 1 + Math.max(w.end, w.start + 1)] : [a, b];
-              this.report('suspicious-value', s, t, w.message);
-            }
-            if (check.display) {
-              this.hover(a, b, { kind: 'value', typeName: kind, display: check.display, text: value });
-              this.model.inlays.push({ offset: b, label: check.display.replace(/^.* = /, '= ') });
-            }
-          }
+          const check = checkValueString(parsers[0], value);
+          if (check) this.valueResult(check, parsers[0], label, a, b, simple ? a + 1 : undefined, value);
         }
         return;
       }
-      case 'NumericLiteral':
-        if (all(KIND_SETS.rejectsNumber)) this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a number.`);
+      case 'NumericLiteral': {
+        if (all(KIND_SETS.rejectsNumber)) {
+          this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a number.`);
+          return;
+        }
+        const parsers = names.filter((n) => hasValueParser(n));
+        if (parsers.length === 1 && !names.includes('integer') && !names.includes('number')) {
+          const raw = (node as lp.NumericLiteral).raw;
+          const check = checkValueNumber(parsers[0], node.value, /[.eEpP]/.test(raw) && !/^0[xX][0-9a-fA-F]+$/.test(raw));
+          if (check) this.valueResult(check, parsers[0], label, a, b, a, raw);
+        }
         return;
+      }
       case 'BooleanLiteral':
         if (all(KIND_SETS.rejectsBoolean)) this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a boolean.`);
         return;
@@ -896,6 +909,30 @@ class Analyzer {
       }
       default:
         this.expr(node, scope);
+    }
+  }
+
+  /** Reports a value parser's verdict; `textStart` is where the checked text begins (for sub-spans). */
+  private valueResult(check: ValueCheck, kind: string, label: string, a: number, b: number, textStart: number | undefined, text: string): void {
+    const span = (s0: number, e0: number): [number, number] => {
+      if (textStart === undefined) return [a, b];
+      const s = Math.min(textStart + s0, b);
+      return [s, Math.min(Math.max(textStart + e0, s + 1), b)];
+    };
+    if (!check.result.ok) {
+      const err = check.result.error;
+      const [s, t] = span(err.start, err.end);
+      this.report('invalid-value', s, t, `Invalid ${kind} for ${label}: ${err.message}`);
+      return;
+    }
+    for (const w of check.result.warnings ?? []) {
+      const [s, t] = span(w.start, w.end);
+      // Style notes (legacy but working spellings) stay informational; likely mistakes warn.
+      this.report('suspicious-value', s, t, w.message, STYLE_WARNINGS.has(w.code) ? { severity: 'information' } : {});
+    }
+    if (check.display) {
+      this.hover(a, b, { kind: 'value', typeName: kind, display: check.display, text });
+      if (/ = /.test(check.display) || kind === 'throttle') this.model.inlays.push({ offset: b, label: check.display.includes(' = ') ? check.display.slice(check.display.lastIndexOf(' = ') + 1) : check.display });
     }
   }
 
@@ -924,6 +961,9 @@ class Analyzer {
     }
     if (m.kind === 'array') {
       return { label, keys: new Map(), strict: false, checkRequired: false, items: m.item };
+    }
+    if (m.kind === 'map') {
+      return { label, keys: new Map(), strict: false, checkRequired: false, mapKey: m.key, mapValue: m.value };
     }
     if (m.kind === 'record') {
       const keys = new Map<string, KeyInfo>();

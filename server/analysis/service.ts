@@ -7,7 +7,12 @@ import { getCatalog } from '../../runtime/catalog/catalog';
 import { suggest } from '../../runtime/catalog/suggest';
 import { codeInfo } from './codes';
 import { analyzeText, type FileModel } from './model';
-import type { AnalysisSettings, Diagnostic, Severity } from './types';
+import { complete } from './completion';
+import { codeActions, documentSymbols, entityAt, inlayHints, signatureHelp } from './features';
+import { hoverAt } from './hover';
+import type {
+  AnalysisSettings, CodeAction, CompletionItem, Diagnostic, DocumentSymbol, HoverResult, InlayHint, Location, Position, Severity, SignatureHelpResult, TextEdit,
+} from './types';
 
 export interface FileSystem {
   readFile(path: string): string | undefined;
@@ -156,5 +161,81 @@ export class AnalysisService {
         s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
     }
     return out;
+  }
+
+  // ---- editor features; positions are 0-based ----
+
+  private at(path: string, pos: Position): { m: FileModel; offset: number } | undefined {
+    const m = this.model(path);
+    return m ? { m, offset: m.lines.offsetAt(pos) } : undefined;
+  }
+
+  completion(path: string, pos: Position): CompletionItem[] {
+    const a = this.at(path, pos);
+    return a ? complete(a.m, a.offset, this.settings) : [];
+  }
+
+  hover(path: string, pos: Position): HoverResult | undefined {
+    const a = this.at(path, pos);
+    return a ? hoverAt(a.m, a.offset) : undefined;
+  }
+
+  signatureHelp(path: string, pos: Position): SignatureHelpResult | undefined {
+    const a = this.at(path, pos);
+    return a ? signatureHelp(a.m, a.offset) : undefined;
+  }
+
+  inlayHints(path: string, start?: Position, end?: Position): InlayHint[] {
+    const m = this.model(path);
+    if (!m) return [];
+    return inlayHints(m, start ? m.lines.offsetAt(start) : 0, end ? m.lines.offsetAt(end) : Infinity);
+  }
+
+  codeActions(path: string, uri: string, start: Position, end: Position): CodeAction[] {
+    const m = this.model(path);
+    if (!m) return [];
+    return codeActions(uri, m, this.diagnostics(path), m.lines.offsetAt(start), m.lines.offsetAt(end));
+  }
+
+  documentSymbols(path: string): DocumentSymbol[] {
+    const m = this.model(path);
+    return m ? documentSymbols(m) : [];
+  }
+
+  /** Every occurrence of the string entity under the cursor across the policy unit. */
+  references(path: string, pos: Position, includeDeclaration = true): Location[] {
+    const a = this.at(path, pos);
+    const e = a && entityAt(a.m, a.offset);
+    if (!e) return [];
+    const out: Location[] = [];
+    for (const { path: p, model } of this.unit(path)) {
+      for (const r of model.entities) {
+        if (r.kind === e.kind && r.name === e.name && (includeDeclaration || !r.definition)) out.push({ uri: p, range: model.lines.range(r.start, r.end) });
+      }
+    }
+    return out;
+  }
+
+  definition(path: string, pos: Position): Location[] {
+    const a = this.at(path, pos);
+    const e = a && entityAt(a.m, a.offset);
+    if (!e) return [];
+    const out: Location[] = [];
+    for (const { path: p, model } of this.unit(path)) {
+      for (const r of model.entities) if (r.kind === e.kind && r.name === e.name && r.definition) out.push({ uri: p, range: model.lines.range(r.start, r.end) });
+    }
+    return out;
+  }
+
+  prepareRename(path: string, pos: Position): { range: import('./types').Range; placeholder: string } | undefined {
+    const a = this.at(path, pos);
+    const e = a && entityAt(a.m, a.offset);
+    if (!e || !a || (e.kind === 'event' && getCatalog().getEvent(e.name))) return undefined;
+    return { range: a.m.lines.range(e.start, e.end), placeholder: e.name };
+  }
+
+  rename(path: string, pos: Position, newName: string): Array<{ uri: string; edit: TextEdit }> {
+    if (!this.prepareRename(path, pos)) return [];
+    return this.references(path, pos, true).map((l) => ({ uri: l.uri, edit: { range: l.range, newText: newName } }));
   }
 }
