@@ -101,3 +101,13 @@ export class KumoCli {
     return true;
   }
 }
+
+/** What a command returns when the CLI failed: its exit code and first lines of its own message. */
+export interface CliFailure {
+  exitCode: number | null;
+  error: string;
+}
+
+export function failure(run: CliRun): CliFailure {
+  return { exitCode: run.result.code, error: (run.result.stderr || run.result.stdout).trim().split('\n').slice(0, 5).join('\n') };
+}

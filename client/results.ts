@@ -70,11 +70,8 @@ export interface TailResult {
   segments?: number;
 }
 
-export interface DlqResult {
-  kind?: 'dlq';
-  entries?: { consumer?: string; count?: number; [k: string]: unknown }[];
-  replayed?: number;
-}
+/** `kumo-policy dlq list --format json` prints the dead-letter engine's own listing type. */
+export type DlqResult = QueueListing;
 
 export interface ExportLuaLsResult {
   kind: 'export-luals';
@@ -83,6 +80,8 @@ export interface ExportLuaLsResult {
 }
 
 export type FeatureKind = 'simulate' | 'pool' | 'traffic' | 'tail' | 'dlq' | 'export-luals' | 'unknown';
+
+import type { QueueListing } from '../runtime/engines/dlq/queue';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -97,6 +96,6 @@ export function featureOf(value: unknown): FeatureKind {
   if (Array.isArray(value.sequence) && isRecord(value.shares)) return 'pool';
   if (Array.isArray(value.time) && (Array.isArray(value.queues) || Array.isArray(value.paths))) return 'traffic';
   if (Array.isArray(value.consumers)) return 'tail';
-  if (Array.isArray(value.entries) || typeof value.replayed === 'number') return 'dlq';
+  if (isRecord(value.totals) && Array.isArray(value.retry) && Array.isArray(value.permanent)) return 'dlq';
   return 'unknown';
 }

@@ -1,40 +1,73 @@
 import * as vscode from 'vscode';
+import { failure } from '../cli';
 import { requireTrust } from '../trust';
 import { CommandContext, resolveLogDirectory } from './context';
 
-/** Command: `kumomta.replayDeadLetters [dir]`: lists with `kumo-policy dlq list`, then replays on confirmation. */
+/** How to replay: a JS handler module (handle(payload, envelope)) or a webhook URL, as `kumo-policy dlq replay` takes. */
+export type ReplayTarget = { handler: string } | { webhook: string };
+
+async function askTarget(): Promise<ReplayTarget | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    [{ label: '$(link-external) Webhook URL…', id: 'webhook' }, { label: '$(file-code) JavaScript handler module…', id: 'handler' }],
+    { title: 'KumoMTA: Replay Dead Letters', placeHolder: 'Where should each dead-lettered record go?' },
+  );
+  if (pick?.id === 'webhook') {
+    const url = await vscode.window.showInputBox({ title: 'Webhook URL', placeHolder: 'http://127.0.0.1:8080/hook', validateInput: (v) => (/^https?:\/\//.test(v) ? undefined : 'An http(s) URL') });
+    return url ? { webhook: url } : undefined;
+  }
+  if (pick?.id === 'handler') {
+    const file = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { JavaScript: ['js', 'mjs', 'cjs'] }, title: 'Handler module' }))?.[0];
+    return file ? { handler: file.fsPath } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Command: `kumomta.replayDeadLetters [dir] [target|false]`: `kumo-policy dlq list DIR --format json` charted in
+ * the result view, then (unless target is false) `dlq replay DIR --handler FILE | --webhook URL` and a fresh list.
+ */
 export function replayDeadLetters(ctx: CommandContext) {
-  return async (dirArg?: string | vscode.Uri, confirm?: boolean): Promise<unknown> => {
+  return async (dirArg?: string | vscode.Uri, targetArg?: ReplayTarget | false): Promise<unknown> => {
     if (!(await requireTrust('Replay Dead Letters'))) return undefined;
     if (!(await ctx.cli.require('Replay Dead Letters', ['dlq']))) return undefined;
     const dir = await resolveLogDirectory(dirArg, 'Replay Dead Letters');
     if (!dir) return undefined;
     const list = await ctx.cli.run('Listing dead letters', ['dlq', 'list', dir, '--format', 'json']);
-    if (!list || ctx.cli.reportFailure('Replay Dead Letters', list)) return list?.json;
+    if (!list) return undefined;
+    if (ctx.cli.reportFailure('Replay Dead Letters', list)) return failure(list);
     ctx.panels.show('dlq', list.json, 'Dead letters');
-    const go = confirm ?? (await vscode.window.showWarningMessage('Replay the dead letters now? Each batch is sent again to its consumer.', { modal: true }, 'Replay')) === 'Replay';
-    if (!go) return list.json;
-    const replay = await ctx.cli.run('Replaying dead letters', ['dlq', 'replay', dir, '--format', 'json'], { showOutput: true });
-    if (!replay || ctx.cli.reportFailure('Replay Dead Letters', replay)) return replay?.json;
-    if (replay.json !== undefined) ctx.panels.show('dlq', replay.json, 'Dead letters replayed');
+    if (targetArg === false) return list.json;
+    const target = targetArg ?? (await askTarget());
+    if (!target) return list.json;
+    const how = 'handler' in target ? ['--handler', target.handler] : ['--webhook', target.webhook];
+    const replay = await ctx.cli.run('Replaying dead letters', ['dlq', 'replay', dir, ...how, '--no-wait'], { showOutput: true });
+    if (!replay) return undefined;
+    if (ctx.cli.reportFailure('Replay Dead Letters', replay)) return failure(replay);
+    const after = await ctx.cli.run('Listing dead letters', ['dlq', 'list', dir, '--format', 'json']);
+    if (after?.json !== undefined) ctx.panels.show('dlq', after.json, 'Dead letters after replay');
+    void vscode.window.showInformationMessage(`KumoMTA: replay finished: ${replay.result.stdout.trim().split('\n').at(-1) ?? ''}`);
     ctx.view.refresh();
-    return replay.json;
+    return after?.json ?? list.json;
   };
 }
 
-/** Command: `kumomta.generateSegments [dir]`: writes realistic sample log segments for trying tailer scripts. */
+/** Command: `kumomta.generateSegments [dir] [records]`: `kumo-policy segments generate DIR --records N`. */
 export function generateSegments(ctx: CommandContext) {
   return async (dirArg?: string | vscode.Uri, records?: number): Promise<unknown> => {
-    const sub = await ctx.cli.require('Generate Sample Segments', ['generate-segments', 'segments', 'gen-segments']);
-    if (!sub) return undefined;
+    if (!(await ctx.cli.require('Generate Sample Segments', ['segments']))) return undefined;
     const dir = dirArg instanceof vscode.Uri ? dirArg.fsPath : dirArg || (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'KumoMTA: directory for sample segments' }))?.[0]?.fsPath;
     if (!dir) return undefined;
     const count = records ?? Number(await vscode.window.showInputBox({ title: 'Number of records', value: '10000', validateInput: (v) => (/^\d+$/.test(v) ? undefined : 'A whole number') }));
     if (!count) return undefined;
-    const run = await ctx.cli.run('Generating sample segments', [sub, dir, '--records', String(count), '--format', 'json']);
-    if (!run || ctx.cli.reportFailure('Generate Sample Segments', run)) return run?.json;
-    void vscode.window.showInformationMessage(`KumoMTA: sample segments written to ${dir}.`);
+    const run = await ctx.cli.run('Generating sample segments', ['segments', 'generate', dir, '--records', String(count)]);
+    if (!run) return undefined;
+    if (ctx.cli.reportFailure('Generate Sample Segments', run)) return failure(run);
+    const summary = run.result.stdout.trim().split('\n').at(-1) ?? '';
+    const setIt = 'Use as Log Directory';
+    void vscode.window.showInformationMessage(`KumoMTA: ${summary} in ${dir}.`, setIt).then((c) => {
+      if (c === setIt) void vscode.workspace.getConfiguration('kumomta').update('logDirectory', dir, vscode.ConfigurationTarget.Workspace);
+    });
     ctx.view.refresh();
-    return run.json;
+    return { directory: dir, records: count, summary };
   };
 }

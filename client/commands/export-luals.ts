@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { failure } from '../cli';
 import { SUMNEKO_ID } from '../language-client';
 import { CommandContext, cwdFor } from './context';
 
@@ -18,7 +19,8 @@ export function exportLuaLS(ctx: CommandContext) {
     }
     if (!dir) return undefined;
     const run = await ctx.cli.run('Exporting LuaLS definitions', ['export-luals', dir, '--format', 'json'], { cwd: cwdFor(root) });
-    if (!run || ctx.cli.reportFailure('Export LuaLS Definitions', run)) return run?.json;
+    if (!run) return undefined;
+    if (ctx.cli.reportFailure('Export LuaLS Definitions', run)) return failure(run);
     ctx.panels.show('export-luals', run.json, 'LuaLS definitions');
     const add = addToLibrary ?? (vscode.extensions.getExtension(SUMNEKO_ID) && (await vscode.window.showInformationMessage(`KumoMTA: LuaLS definitions written to ${dir}. Add the folder to Lua.workspace.library?`, 'Add')) === 'Add');
     if (add) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { failure } from '../cli';
 import { outlinePolicy } from '../policy-outline';
 import { requireTrust } from '../trust';
 import { CommandContext, cwdFor, resolvePolicy } from './context';
@@ -22,7 +23,8 @@ export function previewPool(ctx: CommandContext) {
     if (!pool) return undefined;
     const picks = vscode.workspace.getConfiguration('kumomta').get<number>('pool.picks', 100);
     const run = await ctx.cli.run(`Previewing pool ${pool}`, ['pool', policy.fsPath, pool, '--picks', String(picks), '--format', 'json'], { cwd: cwdFor(policy) });
-    if (!run || ctx.cli.reportFailure('Preview Pool Weighting', run)) return run?.json;
+    if (!run) return undefined;
+    if (ctx.cli.reportFailure('Preview Pool Weighting', run)) return failure(run);
     ctx.panels.show('pool', run.json, `Pool ${pool}`, vscode.Uri.joinPath(policy, '..'));
     return run.json;
   };

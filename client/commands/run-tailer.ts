@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { failure } from '../cli';
 import { requireTrust } from '../trust';
 import { CommandContext, cwdFor, resolveLogDirectory } from './context';
 
@@ -10,15 +11,20 @@ import { CommandContext, cwdFor, resolveLogDirectory } from './context';
 export function runTailer(ctx: CommandContext) {
   return async (uri?: vscode.Uri, logDirArg?: string | vscode.Uri): Promise<unknown> => {
     if (!(await requireTrust('Run Tailer Script'))) return undefined;
-    if (!(await ctx.cli.require('Run Tailer Script', ['tail']))) return undefined;
+    // `tail` (tailer engine: progress, checkpoints) when the CLI has it; else `run`, which runs the main event.
+    const sub = await ctx.cli.require('Run Tailer Script', ['tail', 'run']);
+    if (!sub) return undefined;
     const script = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.languageId === 'lua' ? vscode.window.activeTextEditor.document.uri : (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Lua: ['lua'] }, title: 'Tailer script' }))?.[0];
     if (!script) return undefined;
     const editorDoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === script.toString());
     if (editorDoc?.isDirty) await editorDoc.save();
     const dir = await resolveLogDirectory(logDirArg, 'Run Tailer Script');
     if (!dir) return undefined;
-    const run = await ctx.cli.run(`Running ${vscode.workspace.asRelativePath(script)}`, ['tail', script.fsPath, '--exit-when-caught-up', '--', dir], { cwd: cwdFor(script), showOutput: true });
-    if (!run || ctx.cli.reportFailure('Run Tailer Script', run)) return run?.json;
+    const timeout = vscode.workspace.getConfiguration('kumomta').get<number>('scriptTimeoutSeconds', 10);
+    const args = sub === 'tail' ? ['tail', script.fsPath, '--exit-when-caught-up', '--', dir] : ['run', script.fsPath, '--timeout', String(timeout), '--', dir];
+    const run = await ctx.cli.run(`Running ${vscode.workspace.asRelativePath(script)}`, args, { cwd: cwdFor(script), showOutput: true });
+    if (!run) return undefined;
+    if (ctx.cli.reportFailure('Run Tailer Script', run)) return failure(run);
     if (run.json !== undefined) ctx.panels.show('tail', run.json, 'Tailer run', vscode.Uri.joinPath(script, '..'));
     else void vscode.window.showInformationMessage(`KumoMTA: tailer script finished (exit ${run.result.code}) in ${(run.result.durationMs / 1000).toFixed(1)} s; see the KumoMTA output.`);
     ctx.view.refresh();

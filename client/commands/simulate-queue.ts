@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { failure } from '../cli';
 import { requireTrust } from '../trust';
 import { CommandContext, cwdFor, resolvePolicy } from './context';
 
@@ -67,7 +68,8 @@ export function simulateQueue(ctx: CommandContext) {
     if (!form) return undefined;
     await ctx.extension.workspaceState.update(STATE_KEY, form);
     const run = await ctx.cli.run('Simulating queue', simulateArgs(policy.fsPath, form), { cwd: cwdFor(policy) });
-    if (!run || ctx.cli.reportFailure('Simulate Queue for Message', run)) return run?.json;
+    if (!run) return undefined;
+    if (ctx.cli.reportFailure('Simulate Queue for Message', run)) return failure(run);
     ctx.panels.show('simulate', run.json, undefined, vscode.Uri.joinPath(policy, '..'));
     return run.json;
   };

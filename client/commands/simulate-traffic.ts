@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { failure } from '../cli';
 import { requireTrust } from '../trust';
 import { CommandContext, cwdFor, resolvePolicy } from './context';
 
@@ -19,7 +20,8 @@ export function simulateTraffic(ctx: CommandContext) {
     }
     if (!scenario) return undefined;
     const run = await ctx.cli.run('Simulating traffic', ['traffic', policy.fsPath, '--scenario', scenario, '--format', 'json'], { cwd: cwdFor(policy) });
-    if (!run || ctx.cli.reportFailure('Simulate Traffic', run)) return run?.json;
+    if (!run) return undefined;
+    if (ctx.cli.reportFailure('Simulate Traffic', run)) return failure(run);
     ctx.panels.show('traffic', run.json, undefined, vscode.Uri.joinPath(policy, '..'));
     return run.json;
   };

@@ -39,3 +39,11 @@ test('traffic, tail, export results are recognised; unknown shows JSON only', ()
   assert.equal(unknown.feature, 'unknown');
   assert.deepEqual(unknown.sections.map((s) => s.type), ['json']);
 });
+
+test('dlq listing: totals and a per-segment chart', () => {
+  const vm = buildViewModel({ directory: '/d', retry: [{ segment: 's1', records: 3, pending: 1, bytes: 10, attempts: { '1': 3 } }], permanent: [], totals: { retryRecords: 3, pending: 1, permanentRecords: 0 } });
+  assert.equal(vm.feature, 'dlq');
+  const chart = vm.sections.find((s) => s.type === 'chart');
+  assert.ok(chart && chart.type === 'chart');
+  assert.deepEqual(chart.chart.datasets[0].data, [3]);
+});

@@ -111,11 +111,24 @@ function tailModel(r: TailResult): Section[] {
 }
 
 function dlqModel(r: DlqResult): Section[] {
-  const entries = r.entries ?? [];
-  const sections: Section[] = [];
-  if (typeof r.replayed === 'number') sections.push({ type: 'kv', title: 'Replay', rows: [['replayed', String(r.replayed)]] });
-  if (entries.length) {
-    sections.push({ type: 'chart', id: 'dlq-counts', title: 'Dead letters per consumer', chart: { type: 'bar', labels: entries.map((e) => e.consumer ?? '?'), datasets: [{ label: 'batches', data: entries.map((e) => e.count ?? 0) }] } });
+  const sections: Section[] = [{
+    type: 'kv', title: `Dead letters in ${r.directory}`,
+    rows: [['retry records', String(r.totals.retryRecords)], ['pending (due later)', String(r.totals.pending)], ['permanent records', String(r.totals.permanentRecords)],
+      ...(r.replayState ? [['interrupted replay resumes at', `${r.replayState.segment}:${r.replayState.line}`] as [string, string]] : [])],
+  }];
+  const segments = [...new Set([...r.retry.map((e) => e.segment), ...r.permanent.map((e) => e.segment)])];
+  sections.push({
+    type: 'chart', id: 'dlq-counts', title: 'Records per dead-letter segment',
+    chart: {
+      type: 'bar', labels: segments.length ? segments : ['(empty)'], stacked: true,
+      datasets: [
+        { label: 'retry', data: segments.length ? segments.map((s) => r.retry.find((e) => e.segment === s)?.records ?? 0) : [0] },
+        { label: 'permanent', data: segments.length ? segments.map((s) => r.permanent.find((e) => e.segment === s)?.records ?? 0) : [0] },
+      ],
+    },
+  });
+  if (r.retry.length) {
+    sections.push({ type: 'table', title: 'Retry log', columns: ['segment', 'records', 'pending', 'bytes', 'attempts'], rows: r.retry.map((e) => [e.segment, String(e.records), String(e.pending), String(e.bytes), show(e.attempts)]) });
   }
   return sections;
 }

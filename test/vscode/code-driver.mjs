@@ -4,7 +4,7 @@
 // workbench. Arguments are the ones runTests passes (`--extensionDevelopmentPath=`, `--extensionTestsPath=`,
 // a folder to open); the exit code is the test runner's. See ../../../shared/reference/real-clients.md (B).
 //
-// Extra: while tests run, a log line `KUMO_BROWSER_CHECK <name> <resultFile>` makes this driver inspect the
+// Extra: while tests run, a log line `KUMO_BROWSER_CHECK <name> <resultFile> [<title>]` makes this driver inspect the
 // page from the browser side (webview charts drawn on canvases, Problems panel), take a screenshot into the
 // artifacts directory, and write what it saw to <resultFile>, which the test in the extension host awaits.
 import { spawn } from 'node:child_process';
@@ -99,8 +99,8 @@ try {
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const text = format(...(Array.isArray(args) ? args : [args]));
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-    const m = /KUMO_BROWSER_CHECK (\S+) (\S+)/.exec(text);
-    if (m) checks = checks.then(() => browserCheck(page, m[1], m[2]));
+    const m = /KUMO_BROWSER_CHECK (\S+) (\S+)(?: (\S+))?/.exec(text);
+    if (m) checks = checks.then(() => browserCheck(page, m[1], m[2], m[3] ? decodeURIComponent(m[3]) : ''));
   });
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
@@ -120,7 +120,7 @@ log(`exit ${exitCode} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(exitCode);
 
 /** Looks at the page from the browser: webview frames with drawn charts, the Problems panel; screenshot. */
-async function browserCheck(page, name, resultFile) {
+async function browserCheck(page, name, resultFile, title) {
   const result = { name, webviews: [], problems: [], screenshot: join(artifacts, `${name}.png`) };
   try {
     const deadline = Date.now() + 20000;
@@ -143,7 +143,7 @@ async function browserCheck(page, name, resultFile) {
         if (info) result.webviews.push(info);
       }
       result.problems = await page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => r.textContent ?? '')).catch(() => []);
-      if (name.startsWith('problems') ? result.problems.length > 0 : result.webviews.some((w) => w.canvases.some((c) => c.painted > 0))) break;
+      if (name.startsWith('problems') ? result.problems.length > 0 : result.webviews.some((w) => w.title.includes(title) && w.canvases.some((c) => c.painted > 0))) break;
       await page.waitForTimeout(300);
     }
     await page.waitForTimeout(500);

@@ -33,11 +33,11 @@ async function waitFor(what, fn, timeoutMs = 30000, everyMs = 200) {
 }
 
 /** Asks the driver (outside, in the browser) to inspect the page and screenshot it; returns what it saw. */
-async function browserCheck(name) {
+async function browserCheck(name, title = '') {
   if (!process.env.KUMO_VSCODE_DRIVER) return undefined; // desktop VS Code: no browser-side driver
   const file = path.join(os.tmpdir(), `kumo-browser-check-${process.pid}-${name}.json`);
   try { fs.unlinkSync(file); } catch { /* none */ }
-  console.log(`KUMO_BROWSER_CHECK ${name} ${file}`);
+  console.log(`KUMO_BROWSER_CHECK ${name} ${file} ${encodeURIComponent(title)}`);
   const text = await waitFor(`browser check ${name}`, () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined), 40000);
   return JSON.parse(text);
 }
