@@ -12,6 +12,8 @@ const commands: Record<string, { summary: string; run: Command }> = {
   'export-luals': { summary: 'write LuaLS ---@meta definitions of the catalog to DIR', run: (a, io) => import('./export-luals-command').then((m) => m.runExportLuaLsCommand(a, io)) },
   segments: { summary: 'generate realistic kumod log segments (or keep writing one), list a segment directory', run: (a, io) => import('./segments-command').then((m) => m.runSegmentsCommand(a, io)) },
   dlq: { summary: 'list, replay or purge a dead-letter queue directory', run: (a, io) => import('./dlq-command').then((m) => m.runDlqCommand(a, io)) },
+  tail: { summary: 'run a tailer script (kumo.jsonl tailers) over a segment directory, with progress', run: (a, io) => import('./tail-command').then((m) => m.runTailCommand(a, io)) },
+  receiver: { summary: 'local HTTP receiver for trying webhook scripts (injectable 429/5xx/slow)', run: (a, io) => import('./receiver-command').then((m) => m.runReceiverCommand(a, io)) },
 };
 
 function usage(): string {
