@@ -122,3 +122,12 @@ export function retrySchedule(cfg: Pick<QueueConfig, 'retryInterval' | 'maxRetry
   }
   return { attempts: out, expiredAtSec: null };
 }
+
+/**
+ * Allocation-free twin of `retryAfterTransientFailure` for simulation hot loops: the delay in whole
+ * seconds (base for the 0-based `attemptsBefore`, plus one jitter draw). The caller increments the
+ * attempt count and checks expiry (`ageMs + delay*1000 > maxAge*1000`).
+ */
+export function retryDelaySec(retryIntervalSec: number, maxRetryIntervalSec: number | null, attemptsBefore: number, rng: Rng): number {
+  return delayForAttempt(retryIntervalSec, maxRetryIntervalSec, attemptsBefore) + jitterSeconds(retryIntervalSec, rng.f32());
+}

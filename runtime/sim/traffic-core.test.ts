@@ -1,0 +1,170 @@
+// Traffic simulation over the routing engines. Expectations follow from kumod's rules as implemented in
+// the engines (egress_source.rs WRR, queue.rs insert_ready/backoff/expiry, ready_queue.rs throttles).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { simulateTraffic } from './traffic-core';
+import { routingBenchScenario } from './bench-scenario';
+import type { TrafficResult, TrafficScenario } from './traffic-types';
+
+const conserve = (r: TrafficResult) => {
+  const t = r.totals;
+  assert.equal(t.injected, t.delivered + t.bounced + t.expired + t.pendingScheduled + t.pendingReady + t.inFlight);
+};
+
+const pool2 = { name: 'pool2', entries: [{ name: 'ip-2', weight: 2 }, { name: 'ip-3', weight: 1 }] };
+
+test("seed pool2: ip-2 sends twice as often as ip-3", () => {
+  const r = simulateTraffic({
+    messages: 3000,
+    durationSec: 600,
+    injectOverSec: 60,
+    queues: [{ name: 'tenant-2@example.com', weight: 1, site: 'mx.example.com', config: { egressPool: 'pool2' } }],
+    pools: { pool2 },
+  });
+  conserve(r);
+  const sent = Object.fromEntries(r.paths.map((p) => [p.source, p.totals.sent]));
+  assert.deepEqual(sent, { 'ip-2': 2000, 'ip-3': 1000 });
+  assert.equal(r.paths[0].name, 'ip-2->mx.example.com@smtp_client');
+});
+
+test('unspecified pool when the queue config names none', () => {
+  const r = simulateTraffic({ messages: 100, durationSec: 60, queues: [{ name: 'x.com', weight: 1, site: 'x.com' }] });
+  assert.deepEqual(r.paths.map((p) => p.name), ['unspecified->x.com@smtp_client']);
+  assert.equal(r.totals.delivered, 100);
+});
+
+test('queue max_message_rate: re-inserted with a delay, no attempts, ~rate per second', () => {
+  const r = simulateTraffic({
+    messages: 600,
+    durationSec: 120,
+    injectOverSec: 0,
+    bucketSec: 10,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { maxMessageRate: { limit: 10, period: 1, forceLocal: false }, strategy: 'SkipList' } }],
+  });
+  conserve(r);
+  const q = r.queues[0];
+  assert.equal(r.totals.delivered, 600);
+  assert.equal(q.totals.deferred, 0);
+  assert.equal(q.totals.retries, 0);
+  assert.ok(q.totals.throttleDelays > 590, String(q.totals.throttleDelays));
+  // 10 per second: the 600 take about a minute; no 10 s bucket exceeds 10/s by more than the burst
+  for (const s of q.series.sent) assert.ok(s <= 110, `bucket ${s}`);
+  assert.ok(q.series.sent.slice(6).every((s) => s === 0));
+});
+
+test('the lesser of queue and path rates wins', () => {
+  const base = (queueRate: number, pathRate: number): TrafficScenario => ({
+    messages: 2000,
+    durationSec: 100,
+    injectOverSec: 0,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { maxMessageRate: { limit: queueRate, period: 1, forceLocal: false }, strategy: 'SkipList' } }],
+    defaultPath: { maxMessageRate: { limit: pathRate, period: 1, forceLocal: false } },
+  });
+  const a = simulateTraffic(base(20, 5));
+  const b = simulateTraffic(base(5, 20));
+  for (const r of [a, b]) {
+    conserve(r);
+    // ~5/s over 100 s, plus the initial burst
+    assert.ok(r.totals.delivered >= 495 && r.totals.delivered <= 520, String(r.totals.delivered));
+  }
+  assert.ok(a.paths[0].totals.throttleSleeps > 0);
+  assert.equal(b.paths[0].totals.throttleSleeps, 0);
+});
+
+test('path throttle above idle_timeout requeues the ready queue (no attempts)', () => {
+  const r = simulateTraffic({
+    messages: 50,
+    durationSec: 5 * 3600,
+    injectOverSec: 0,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x' }],
+    defaultPath: { maxMessageRate: { limit: 10, period: 3600, forceLocal: false } }, // 10 at once, then retry 360s >= 5s
+  });
+  conserve(r);
+  assert.equal(r.totals.delivered, 50);
+  assert.ok(r.paths[0].totals.throttleRequeues > 0);
+  assert.equal(r.queues[0].totals.retries, 0);
+});
+
+test('transient failures retry with backoff until max_age; permanent ones bounce', () => {
+  const r = simulateTraffic({
+    messages: 200,
+    durationSec: 1200,
+    injectOverSec: 0,
+    queues: [
+      { name: 'a@soft.com', weight: 1, site: 'soft', config: { retryInterval: 60, maxAge: 300 } },
+      { name: 'b@hard.com', weight: 1, site: 'hard' },
+    ],
+    sites: { soft: { transient: 1 }, hard: { permanent: 1 } },
+  });
+  conserve(r);
+  const [a, b] = r.queues;
+  assert.equal(a.totals.expired, a.totals.injected);
+  // attempts at ~0, 60, 180; the next delay (240) would pass max_age 300
+  assert.equal(a.totals.deferred, 3 * a.totals.injected);
+  assert.equal(a.totals.retries, 2 * a.totals.injected);
+  assert.equal(b.totals.bounced, b.totals.injected);
+  assert.equal(r.totals.delivered, 0);
+});
+
+test('timeouts count as transient and close the connection', () => {
+  const r = simulateTraffic({
+    messages: 100,
+    durationSec: 600,
+    injectOverSec: 0,
+    queues: [{ name: 'a@t.com', weight: 1, site: 't', config: { retryInterval: 60 } }],
+    sites: { t: { timeout: 0.5, timeoutMs: 10_000 } },
+    seed: 3,
+  });
+  conserve(r);
+  assert.ok(r.queues[0].totals.deferred > 20);
+  assert.ok(r.paths[0].totals.connectionsOpened > 20);
+});
+
+test('refresh_interval: get_queue_config re-run only when elapsed; weight-0 pools reset WRR each refresh', () => {
+  const calls: number[] = [];
+  const r = simulateTraffic({
+    messages: 3600,
+    durationSec: 3600,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { egressPool: 'p', refreshInterval: 300 } }],
+    pools: { p: { name: 'p', entries: [{ name: 'A', weight: 2 }, { name: 'B', weight: 1 }, { name: 'Z', weight: 0 }] } },
+    refreshQueueConfig: (_name, now) => {
+      calls.push(now);
+      return undefined;
+    },
+  });
+  conserve(r);
+  // created at t=0, refreshes at the 10 s maintainer ticks once 300 s have passed: 300, 600, ... 3600
+  assert.deepEqual(calls, [300, 600, 900, 1200, 1500, 1800, 2100, 2400, 2700, 3000, 3300, 3600].map((s) => s * 1000));
+  assert.equal(r.queues[0].totals.configFetches, 13);
+  const sent = Object.fromEntries(r.paths.map((p) => [p.source, p.totals.sent]));
+  assert.equal(sent.A + sent.B, 3600);
+  assert.ok(sent.A >= 2390 && sent.A <= 2410, JSON.stringify(sent)); // still 2:1 overall
+  assert.ok(!('Z' in sent));
+});
+
+test('ready queue full: forced into delayed, no attempts counted', () => {
+  const r = simulateTraffic({
+    messages: 500,
+    durationSec: 600,
+    injectOverSec: 0,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x' }],
+    defaultPath: { maxReady: 50, connectionLimit: 1 },
+    sites: { x: { latencyMs: 100 } },
+  });
+  conserve(r);
+  assert.equal(r.totals.delivered, 500);
+  assert.ok(r.queues[0].totals.readyQueueFull > 0);
+  assert.equal(r.queues[0].totals.deferred, 0);
+  assert.equal(r.paths[0].totals.maxConnections, 1);
+});
+
+test('deterministic per seed; benchmark scenario in small', () => {
+  const a = simulateTraffic(routingBenchScenario(20_000, 7));
+  const b = simulateTraffic(routingBenchScenario(20_000, 7));
+  assert.deepEqual(a.totals, b.totals);
+  conserve(a);
+  assert.equal(a.queues.length, 50);
+  assert.equal(new Set(a.queues.map((q) => q.pool)).size, 3);
+  assert.ok(a.totals.deferred > 0.08 * 20_000);
+  assert.equal(a.queues[0].series.sent.length, a.buckets);
+});
