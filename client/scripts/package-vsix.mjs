@@ -18,9 +18,10 @@ if (!existsSync(vsce)) {
   process.exit(2);
 }
 const target = process.env.VSCE_TARGET ?? `${process.platform === 'win32' ? 'win32' : process.platform}-${process.arch}`;
-execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+// KUMO_PACKAGE_SKIP_BUILD=1 packs the current dist/ (the tests do, to avoid rebuilding under running tests).
+if (!process.env.KUMO_PACKAGE_SKIP_BUILD) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
 
-const stage = join(root, 'out', 'vsix');
+const stage = process.env.KUMO_PACKAGE_STAGE ?? join(root, 'out', 'vsix');
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(join(stage, 'dist'), { recursive: true });
 for (const f of ['extension.js', 'server.js']) {
@@ -48,6 +49,6 @@ delete manifest.private;
 writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
 writeFileSync(join(stage, '.vscodeignore'), '**/*.map\n**/*.ts\n');
 
-const out = join(root, `${manifest.name}-${manifest.version}.vsix`);
+const out = process.env.KUMO_PACKAGE_OUT ?? join(root, `${manifest.name}-${manifest.version}.vsix`);
 execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--target', target, '-o', out], { cwd: stage, stdio: 'inherit' });
 console.log(`package: ${out} (${target})`);

@@ -5,6 +5,8 @@
 // Two runs: a trusted workspace (everything) and an untrusted one (Workspace Trust behaviour).
 //   KUMO_VSCODE_EXECUTABLE=/path/to/code  runs the same suites against a desktop VS Code instead
 //   (its runTests always disables workspace trust, so only the trusted run is done there).
+//   KUMO_VSCODE_VSIX=x.vsix  with mode `vsix`: runs the trusted suite against the unpacked .vsix instead of
+//   the repository, proving the package is complete.
 // Ends with one `N passed, N failed` line; exit status 1 if anything failed.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,13 +38,20 @@ for (const mode of modes) {
   const resultsFile = join(ws, '..', `${ws.split('/').pop()}-results.json`);
   const t0 = Date.now();
   let code = 0;
+  let extensionPath = root;
+  if (mode === 'vsix') {
+    if (!process.env.KUMO_VSCODE_VSIX) throw new Error('mode vsix needs KUMO_VSCODE_VSIX');
+    const unpacked = mkdtempSync(join(tmpdir(), 'kumo-vsix-'));
+    execFileSync('unzip', ['-q', process.env.KUMO_VSCODE_VSIX, '-d', unpacked]);
+    extensionPath = join(unpacked, 'extension');
+  }
   try {
     await runTests({
       vscodeExecutablePath: desktop ?? join(here, 'code-driver.mjs'),
-      extensionDevelopmentPath: root,
+      extensionDevelopmentPath: extensionPath,
       extensionTestsPath: join(here, 'suite', 'index.js'),
       launchArgs: [ws],
-      extensionTestsEnv: { KUMO_VSCODE_MODE: mode, KUMO_VSCODE_RESULTS: resultsFile, KUMO_VSCODE_UNTRUSTED: mode === 'untrusted' ? '1' : '0' },
+      extensionTestsEnv: { KUMO_VSCODE_MODE: mode === 'vsix' ? 'trusted' : mode, KUMO_VSCODE_RESULTS: resultsFile, KUMO_VSCODE_UNTRUSTED: mode === 'untrusted' ? '1' : '0' },
     });
   } catch (e) {
     code = 1;
