@@ -160,7 +160,7 @@ export class Scheduler {
   cancelAll(message = 'cancelled'): void {
     this.cancelled = message;
     for (const task of [...this.byThread.values()]) {
-      if (task === this.current) task.killed = { kind: 'cancelled', message };
+      if (task === this.current) task.killed ??= { kind: 'cancelled', message };
       else this.end(task, () => task.fail(new LuaError(message, collectFrames(task.thread, this.names), undefined, 'cancelled')));
     }
   }

@@ -84,13 +84,11 @@ export function mpscFunctions(ctx: KumoContext, registry = new MpscRegistry<Memo
       },
       try_recv: (L, q) => {
         const got = guard(L, () => q.tryRecv());
-        if (!got) return 0;
-        pushMemo(L, got.value);
+        pushMemo(L, got ? got.value : null);
         return 1;
       },
       recv: (L, q) => receive(L, q, 1, (L1, items) => {
-        if (items.length === 0) return 0;
-        pushMemo(L1, items[0]);
+        pushMemo(L1, items.length ? items[0] : null);
         return 1;
       }),
       recv_many: (L, q) => {
@@ -102,13 +100,13 @@ export function mpscFunctions(ctx: KumoContext, registry = new MpscRegistry<Memo
   });
 
   const receive = (L: LuaState, q: Queue, limit: number, push: (L: LuaState, items: MemoValue[]) => number): number => {
-    let immediate: MemoValue[] | undefined;
+    let immediate: (() => MemoValue[]) | undefined;
     let settleLater: ((s: { push: (L: LuaState) => number }) => void) | undefined;
-    guard(L, () => q.recvMany(limit, (items) => {
-      if (settleLater) settleLater({ push: (L1) => push(L1, items) });
-      else immediate = items;
+    guard(L, () => q.recvMany(limit, (take) => {
+      if (settleLater) settleLater({ push: (L1) => push(L1, take()) });
+      else immediate = take;
     }));
-    if (immediate) return push(L, immediate);
+    if (immediate) return push(L, immediate());
     return sched.suspend(L, 'queue:recv', (settle) => {
       settleLater = settle;
     });

@@ -3,6 +3,7 @@
  * - bounded (a limit) or unbounded; a full bounded queue makes `send` wait, senders served in order;
  * - `close` closes the receiving side, but only when no receive is waiting (kumod takes the receiver lock
  *   with try_lock); afterwards sends fail, waiting senders fail, and buffered items can still be received;
+ * - a waiting receiver is woken by the first item and takes everything there (up to its limit) when it runs;
  * - receives on a closed, empty queue: `recv` gives nothing (nil), `recvMany` an empty batch;
  * - one consumer: starting a receive (or len/is_empty) while another receive waits is an error.
  */
@@ -16,8 +17,9 @@ interface WaitingSender<T> {
 
 interface WaitingReceiver<T> {
   limit: number;
-  /** `items` is empty when the queue was closed while waiting (cannot happen in kumod, kept for safety). */
-  done: (items: T[]) => void;
+  /** Called once items arrived; the receiver takes them with `take` when it actually runs (like a woken task). */
+  done: (take: () => T[]) => void;
+  woken: boolean;
 }
 
 export class ReceiverBusyError extends Error {
@@ -78,9 +80,12 @@ export class MpscQueue<T> {
   private push(value: T): void {
     this.items.push(value);
     const rx = this.receiver;
-    if (rx) {
-      this.receiver = undefined;
-      rx.done(this.take(rx.limit));
+    if (rx && !rx.woken) {
+      rx.woken = true;
+      rx.done(() => {
+        this.receiver = undefined;
+        return this.take(rx.limit);
+      });
     }
   }
 
@@ -121,12 +126,12 @@ export class MpscQueue<T> {
    * Receives up to `limit` items, waiting while the queue is empty and open. `done` gets an empty array
    * when the queue is closed and drained (or limit is 0). May call `done` synchronously.
    */
-  recvMany(limit: number, done: (items: T[]) => void): void {
+  recvMany(limit: number, done: (take: () => T[]) => void): void {
     this.checkIdle();
-    if (limit <= 0) return done([]);
-    if (this.length > 0) return done(this.take(limit));
-    if (this.closed) return done([]);
-    this.receiver = { limit, done };
+    if (limit <= 0) return done(() => []);
+    if (this.length > 0) return done(() => this.take(limit));
+    if (this.closed) return done(() => []);
+    this.receiver = { limit, done, woken: false };
   }
 
   /** Cancels a waiting receive (its task was stopped). */
