@@ -14,6 +14,9 @@ const commands: Record<string, { summary: string; run: Command }> = {
   dlq: { summary: 'list, replay or purge a dead-letter queue directory', run: (a, io) => import('./dlq-command').then((m) => m.runDlqCommand(a, io)) },
   tail: { summary: 'run a tailer script (kumo.jsonl tailers) over a segment directory, with progress', run: (a, io) => import('./tail-command').then((m) => m.runTailCommand(a, io)) },
   receiver: { summary: 'local HTTP receiver for trying webhook scripts (injectable 429/5xx/slow)', run: (a, io) => import('./receiver-command').then((m) => m.runReceiverCommand(a, io)) },
+  simulate: { summary: 'route one message through a policy: queue, config, pool, source, site, path, throttles, trace', run: (a, io) => import('./simulate-command').then((m) => m.runSimulateCommand(a, io)) },
+  pool: { summary: "preview an egress pool's weighted round robin: pick sequence, shares, effective rates", run: (a, io) => import('./pool-command').then((m) => m.runPoolCommand(a, io)) },
+  traffic: { summary: 'simulate a traffic scenario through a policy in virtual time', run: (a, io) => import('./traffic-command').then((m) => m.runTrafficCommand(a, io)) },
 };
 
 function usage(): string {
