@@ -209,6 +209,11 @@ class Analyzer {
       this.block(parsed.ast.body, root);
       this.frames.pop();
     }
+    if (parsed.insertions.length) {
+      // Nothing is reported about placeholders the repair inserted (`kumo.` becomes `kumo.__` while typing).
+      const at = new Set(parsed.insertions);
+      this.model.diagnostics = this.model.diagnostics.filter((d) => d.code === 'syntax-error' || !(at.has(d.start) || at.has(d.end)));
+    }
     return this.model;
   }
 

@@ -18,6 +18,8 @@ export interface ParsedChunk {
   attributes: LocalAttribute[];
   /** True when the AST came from a repaired copy of the text. */
   recovered: boolean;
+  /** Original offsets where the repair inserted text (placeholder names, closers). */
+  insertions: number[];
 }
 
 const OPTIONS: Partial<luaparse.Options> = { luaVersion: '5.3', ranges: true, locations: false, comments: false, scope: false };
@@ -79,7 +81,7 @@ function tokenEnd(text: string, index: number): number {
 export function parseLua(source: string): ParsedChunk {
   const { code, attributes } = stripAttributes(source);
   const first = tryParse(code);
-  if (!isFailure(first)) return { ast: first, errors: [], attributes, recovered: false };
+  if (!isFailure(first)) return { ast: first, errors: [], attributes, recovered: false, insertions: [] };
 
   const errorStart = Math.min(first.index, source.length);
   const errors: SyntaxProblem[] = [{ message: cleanMessage(first.message), start: errorStart, end: Math.max(errorStart, tokenEnd(code, errorStart)) }];
@@ -90,11 +92,11 @@ export function parseLua(source: string): ParsedChunk {
     const result = tryParse(patch.code);
     if (!isFailure(result)) {
       mapRanges(result, patch);
-      return { ast: result, errors, attributes, recovered: true };
+      return { ast: result, errors, attributes, recovered: true, insertions: patch.inserts.map((i) => i.at) };
     }
     failure = result;
   }
-  return { errors, attributes, recovered: true };
+  return { errors, attributes, recovered: true, insertions: [] };
 }
 
 function isFailure(r: luaparse.Chunk | ParseFailure): r is ParseFailure {
@@ -112,6 +114,14 @@ function repair(patch: Patched, failure: ParseFailure): void {
   const before = code.slice(0, at).replace(/\s+$/, '');
   const expected = /'([^']+)' expected/.exec(failure.message)?.[1];
   const atEof = at >= code.length || /^\s*$/.test(code.slice(at));
+  const unfinished = /unfinished string/.exec(failure.message);
+  if (unfinished) {
+    let lineEnd = code.indexOf('\n', at);
+    if (lineEnd < 0) lineEnd = code.length;
+    const quote = code[at] === '"' || code[at] === "'" ? code[at] : "'";
+    patch.insert(lineEnd, quote);
+    return;
+  }
   if (/[.:]$/.test(before) && !/\.\.$/.test(before)) {
     patch.insert(before.length, before.endsWith(':') ? '__()' : '__');
     return;

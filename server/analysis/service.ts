@@ -152,6 +152,7 @@ export class AnalysisService {
     const prefixes = catalog.dynamicEvents.map((d) => /^([a-z_]+)</.exec(d.pattern)?.[1]).filter((p): p is string => !!p);
     for (const h of m.handlers) {
       const name = h.event;
+      if (m.parsed.insertions.some((x) => x >= h.start && x <= h.end + 1)) continue; // still being typed
       if (catalog.getEvent(name) || prefixes.some((p) => name.startsWith(p)) || nonDefEventRefs.has(name)) continue;
       if ((strings.get(name) ?? 0) > 1) continue;
       const s = suggest(name, catalog.events.keys());

@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { captureIo } from '../../runtime/cli/io';
+import { runCheckCommand } from './check-command';
+
+function policy(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kumo-check-'));
+  writeFileSync(join(dir, 'init.lua'), text);
+  return dir;
+}
+
+test('check: JSON output with 0-based ranges, exit 1 on errors', async () => {
+  const dir = policy("local kumo = require 'kumo'\nkumo.dns.lookup_mxx('a')\n");
+  const io = captureIo();
+  assert.equal(await runCheckCommand(['--format', 'json', dir], io), 1);
+  const out = JSON.parse(io.stdout);
+  assert.equal(out.length, 1);
+  assert.deepEqual(Object.keys(out[0]).sort(), ['code', 'file', 'message', 'range', 'severity']);
+  assert.deepEqual(out[0].range, { start: { line: 1, character: 9 }, end: { line: 1, character: 19 } });
+  assert.equal(out[0].code, 'unknown-member');
+});
+
+test('check: clean policy exits 0; sarif; target version', async () => {
+  const dir = policy("local kumo = require 'kumo'\nkumo.on('init', function()\n  local q = kumo.mpsc.define('x')\nend)\n");
+  const io = captureIo();
+  assert.equal(await runCheckCommand([dir], io), 0);
+  const io2 = captureIo();
+  assert.equal(await runCheckCommand(['--format', 'sarif', '--target-version', '2024.01.01', dir], io2), 0);
+  const sarif = JSON.parse(io2.stdout);
+  assert.equal(sarif.runs[0].results[0].ruleId, 'newer-than-target');
+});
+
+test('check: usage and I/O errors exit 2', async () => {
+  assert.equal(await runCheckCommand([], captureIo()), 2);
+  assert.equal(await runCheckCommand(['--format', 'xml', '.'], captureIo()), 2);
+  assert.equal(await runCheckCommand(['--target-version', 'soon', '.'], captureIo()), 2);
+  assert.equal(await runCheckCommand(['/nonexistent/policy.lua'], captureIo()), 2);
+});
