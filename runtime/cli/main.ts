@@ -12,7 +12,7 @@ const commands: Record<string, { summary: string; run: Command }> = {
   'export-luals': { summary: 'write LuaLS ---@meta definitions of the catalog to DIR', run: (a, io) => import('./export-luals-command').then((m) => m.runExportLuaLsCommand(a, io)) },
   segments: { summary: 'generate realistic kumod log segments (or keep writing one), list a segment directory', run: (a, io) => import('./segments-command').then((m) => m.runSegmentsCommand(a, io)) },
   dlq: { summary: 'list, replay or purge a dead-letter queue directory', run: (a, io) => import('./dlq-command').then((m) => m.runDlqCommand(a, io)) },
-  tail: { summary: 'run a tailer script (kumo.jsonl tailers) over a segment directory, with progress', run: (a, io) => import('./tail-command').then((m) => m.runTailCommand(a, io)) },
+  tail: { summary: 'run a tailer script (kumo.jsonl tailers) over a segment directory, with progress', run: (a, io) => import('./tail-command').then((m) => m.runTailCommand(a, io, { syncStdio: io === processIo })) },
   receiver: { summary: 'local HTTP receiver for trying webhook scripts (injectable 429/5xx/slow)', run: (a, io) => import('./receiver-command').then((m) => m.runReceiverCommand(a, io)) },
   simulate: { summary: 'route one message through a policy: queue, config, pool, source, site, path, throttles, trace', run: (a, io) => import('./simulate-command').then((m) => m.runSimulateCommand(a, io)) },
   pool: { summary: "preview an egress pool's weighted round robin: pick sequence, shares, effective rates", run: (a, io) => import('./pool-command').then((m) => m.runPoolCommand(a, io)) },
