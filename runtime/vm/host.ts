@@ -10,6 +10,7 @@ import { ChunkNames } from './chunk-names';
 import { LuaError, errorFromThread } from './errors';
 import { lowerLua54, LuaCompileError } from '../lua/lower54';
 import { installCloseHelpers } from './close-helpers';
+import { installNumberFormatting, formatG14 } from './number-format';
 import { installViews } from './record-proxy';
 import { Scheduler, SchedulerOptions } from './scheduler';
 
@@ -60,6 +61,8 @@ export class LuaHost {
     this.installPrint();
     this.installLoaders();
     this.installPackage(opts.packagePath ?? []);
+    installNumberFormatting(L);
+    this.fixUtf8();
     installCloseHelpers(L);
     installViews(L);
     this.scheduler = new Scheduler(L, this.names, opts);
@@ -135,13 +138,21 @@ export class LuaHost {
     }, () => []);
   }
 
+  /** utf8.charpattern as Lua 5.4 has it (5.3 stopped at \xF4). */
+  private fixUtf8(): void {
+    lua.lua_getglobal(this.L, lstr('utf8'));
+    lua.lua_pushstring(this.L, Uint8Array.from([0x5b, 0x00, 0x2d, 0x7f, 0xc2, 0x2d, 0xfd, 0x5d, 0x5b, 0x80, 0x2d, 0xbf, 0x5d, 0x2a]));
+    lua.lua_setfield(this.L, -2, lstr('charpattern'));
+    lua.lua_pop(this.L, 1);
+  }
+
   private installPrint(): void {
     const L = this.L;
     const print = (L1: LuaState): number => {
       const n = lua.lua_gettop(L1);
       const parts: string[] = [];
       for (let i = 1; i <= n; i++) {
-        parts.push(toJsString(lauxlib.luaL_tolstring(L1, i), undefined, undefined, true));
+        parts.push(bytesToText(lauxlib.luaL_tolstring(L1, i)));
         lua.lua_pop(L1, 1);
       }
       this.output(parts.join('\t') + '\n');
@@ -154,7 +165,11 @@ export class LuaHost {
     lua.lua_pushcfunction(L, (L1: LuaState) => {
       const n = lua.lua_gettop(L1);
       let text = '';
-      for (let i = 1; i <= n; i++) text += toJsString(lauxlib.luaL_checklstring(L1, i), undefined, undefined, true);
+      for (let i = 1; i <= n; i++) {
+        // Numbers as C's %d / %.14g (no '.0' suffix), as Lua 5.4's io.write does.
+        if (lua.lua_type(L1, i) === T.NUMBER) text += lua.lua_isinteger(L1, i) ? String(lua.lua_tointeger(L1, i)) : formatG14(lua.lua_tonumber(L1, i));
+        else text += bytesToText(lauxlib.luaL_checklstring(L1, i));
+      }
       this.output(text);
       lua.lua_getglobal(L1, lstr('io'));
       return 1;
@@ -323,4 +338,9 @@ function chunkLabel(source: Uint8Array): string {
   const text = toJsString(source.subarray(0, 80), undefined, undefined, true);
   const line = text.split('\n')[0];
   return '=[string "' + (line.length < text.length || line.length > 40 ? line.slice(0, 40) + '..."]' : line + '"]');
+}
+
+/** Lua bytes as text for output sinks, decoded as UTF-8 the way Node decodes a process's output. */
+function bytesToText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }

@@ -1,0 +1,20 @@
+-- Integer/float semantics, floor division and modulo, bitwise operators, conversions.
+print(1, 1.0, -0.0, 3 / 2, 4 / 2, 7 // 2, 7.0 // 2, -7 // 2, 7 // -2, 7 % 3, -7 % 3, 7 % -3, 7.5 % 2)
+print(math.type(1), math.type(1.0), math.type('1'), math.type(2^31), math.type(10 // 3), math.type(10 / 2))
+print(1 == 1.0, 0.1 + 0.2 == 0.3, 0.1 + 0.2, 100 * 1.1, 1e15, 1e16, 123456789012.0)
+print(2^10, 2^0.5, 10 // 0.0, -10 // 0.0, math.huge, -math.huge, math.pi)
+print(pcall(function() return 1 // 0 end))
+print(pcall(function() return 1 % 0 end))
+print(5 & 3, 5 | 3, 5 ~ 3, ~5, 1 << 4, 256 >> 4, -256 >> 28 > 0, 3.0 | 0, 10 .. '')
+print(pcall(function() return 1.5 | 0 end))
+print(math.floor(3.7), math.ceil(3.2), math.floor(-3.5), math.ceil(-3.5), math.abs(-4), math.max(3, 9, 1), math.min(2.5, 1))
+print(math.fmod(7, 3), math.fmod(-7, 3), math.sqrt(16), math.exp(0), math.log(1), math.log(8, 2), math.log(100, 10))
+print(math.tointeger(3.0), math.tointeger(3.5), math.ult(1, 2), math.modf(3.7), math.modf(-3.7))
+print(tonumber('0x10'), tonumber('  12  '), tonumber('1e2'), tonumber('10', 2), tonumber('ff', 16), tonumber('z', 36), tonumber('abc'), tonumber(''))
+print(tonumber('0x1p4'), tonumber('.5'), tonumber('5.'), tonumber('1e'), tostring(1/0), tostring(-1/0))
+print(string.format('%.14g', 0.1), 1e100, 5 // 0.3, 2^53, 123456789 * 10, 1000000 * 1000)
+print(3 == 3.0000000000000001, 255 // 16, 0x7f, 0xff + 1, 1e3 // 7, -0.0 == 0.0)
+for i = 10, 1, -3 do io.write(i, ' ') end
+for x = 0.5, 2, 0.5 do io.write(x, ' ') end
+print()
+print(8 // 3 * 3 + 8 % 3, (-8) // 3 * 3 + (-8) % 3, 2^-1, 10 / 4 * 4)
