@@ -94,6 +94,11 @@ export class KumoCli {
     if (run.json !== undefined && run.result.code !== 2) return false;
     if (run.result.code === 0) return false;
     const detail = (run.result.stderr || run.result.stdout).trim().split('\n').slice(0, 3).join(' ');
+    if (/not implemented yet/.test(detail)) {
+      // The subcommand exists as a placeholder in this build: say so plainly, never show a fake result.
+      void vscode.window.showInformationMessage(`KumoMTA: ${title} is not available yet (${detail}).`);
+      return true;
+    }
     const show = 'Show Output';
     void vscode.window.showErrorMessage(`KumoMTA: ${title} failed (exit ${run.result.code}): ${detail}`, show).then((c) => {
       if (c === show) this.output.show();

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { State, StateChangeEvent } from 'vscode-languageclient';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { AnalysisTimingNotification, type AnalysisTimingParams, type ServerSettings } from '../server/protocol';
 import { PolicyFilter } from './policy-filter';
 import { KumoStatus } from './status';
 
@@ -38,6 +39,19 @@ export class KumoLanguageClient implements vscode.Disposable {
     return !vscode.extensions.getExtension(SUMNEKO_ID);
   }
 
+  /** The `kumomta.*` settings in the shape the server reads (server/protocol.ts ServerSettings). */
+  serverSettings(scope?: vscode.Uri): ServerSettings {
+    const config = vscode.workspace.getConfiguration('kumomta', scope);
+    return {
+      targetVersion: config.get<string>('targetVersion') || undefined,
+      // A path from an untrusted workspace's settings is not used: policy-extras code is loaded from it.
+      policyExtrasPath: vscode.workspace.isTrusted ? config.get<string>('policyExtrasPath') || undefined : undefined,
+      diagnosticSeverities: config.get<Record<string, string>>('diagnostics.severity', {}),
+      genericLuaDiagnostics: this.genericLuaDiagnostics(),
+      policyGlobs: this.filter().options.globs,
+    };
+  }
+
   start(): Promise<void> {
     this.starting ??= this.doStart().catch((e: Error) => {
       this.status.set('failed', e.message);
@@ -59,21 +73,22 @@ export class KumoLanguageClient implements vscode.Disposable {
       run: { module: serverModule, transport: TransportKind.ipc },
       debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
-    const config = () => vscode.workspace.getConfiguration('kumomta');
     const isPolicy = (doc: vscode.TextDocument) => this.isPolicyDocument(doc);
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: 'lua', scheme: 'file' }, { language: 'lua', scheme: 'untitled' }],
       outputChannel: this.output,
       traceOutputChannel: this.output,
       synchronize: { configurationSection: 'kumomta' },
-      initializationOptions: {
-        targetVersion: config().get<string>('targetVersion') || undefined,
-        policyExtrasPath: vscode.workspace.isTrusted ? config().get<string>('policyExtrasPath') || undefined : undefined,
-        diagnosticSeverities: config().get<Record<string, string>>('diagnostics.severity', {}),
-        genericLuaDiagnostics: this.genericLuaDiagnostics(),
-        policyGlobs: this.filter().options.globs,
-      },
+      initializationOptions: this.serverSettings(),
       middleware: {
+        // workspace/configuration for section 'kumomta' answers with ServerSettings, not the raw nested section.
+        workspace: {
+          configuration: async (params, token, next) => {
+            const raw = await next(params, token);
+            if (!Array.isArray(raw)) return raw;
+            return params.items.map((item, i) => (item.section === 'kumomta' ? this.serverSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : raw[i]));
+          },
+        },
         didOpen: async (doc, next) => {
           if (!isPolicy(doc)) return;
           this.opened.add(doc.uri.toString());
@@ -115,6 +130,7 @@ export class KumoLanguageClient implements vscode.Disposable {
     this.status.set('starting');
     const t0 = Date.now();
     await client.start();
+    client.onNotification(AnalysisTimingNotification, (p: AnalysisTimingParams) => this.status.analysed(new Date(), p));
     this.output.appendLine(`[client] language server started in ${Date.now() - t0} ms (generic Lua diagnostics ${this.genericLuaDiagnostics() ? 'on' : 'off'})`);
   }
 

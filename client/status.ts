@@ -22,17 +22,25 @@ export class KumoStatus implements vscode.Disposable {
     this.render();
   }
 
-  analysed(at = new Date()): void {
+  /** Records an analysis: from publishDiagnostics, or with timing from the server's kumomta/analysisTiming. */
+  analysed(at = new Date(), timing?: { uri: string; durationMs: number; errors: number; warnings: number }): void {
     this.lastAnalysis = at;
+    if (timing) this.lastTiming = timing;
     this.render();
   }
 
+  lastTiming: { uri: string; durationMs: number; errors: number; warnings: number } | undefined;
+
   private render(): void {
     const icon = { idle: '$(circle-outline)', starting: '$(sync~spin)', running: '$(check)', stopped: '$(debug-stop)', failed: '$(error)', missing: '$(warning)' }[this.state];
-    const when = this.lastAnalysis ? ` ${this.lastAnalysis.toLocaleTimeString()}` : '';
+    const when = this.lastAnalysis ? ` ${this.lastAnalysis.toLocaleTimeString()}${this.lastTiming ? ` · ${Math.round(this.lastTiming.durationMs)} ms` : ''}` : '';
     this.item.text = `${icon} KumoMTA${this.state === 'running' ? when : `: ${this.state}`}`;
     const lines = [`KumoMTA language server: ${this.state}${this.detail ? ` (${this.detail})` : ''}`];
     lines.push(this.lastAnalysis ? `Last analysis: ${this.lastAnalysis.toLocaleString()}` : 'No analysis yet');
+    if (this.lastTiming) {
+      const file = this.lastTiming.uri.split('/').pop();
+      lines.push(`${file}: ${this.lastTiming.durationMs.toFixed(1)} ms, ${this.lastTiming.errors} errors, ${this.lastTiming.warnings} warnings`);
+    }
     if (!vscode.workspace.isTrusted) lines.push('Untrusted workspace: simulations and scripts are disabled.');
     lines.push('Click to show the KumoMTA output.');
     this.item.tooltip = lines.join('\n');

@@ -2,23 +2,32 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildViewModel } from './view-model';
 
-test('simulate result: routing rows, trace with file:line, durations chart', () => {
+const rateInfo = { spec: '100/s', limit: 100, period_seconds: 1, interval_seconds: 0.01, burst: 100, per_second: 100, per_hour: 360000 };
+
+test('simulate result: routing rows, throttles, trace with file:line, durations chart', () => {
   const vm = buildViewModel({
-    queue: 'campaign:tenant@example.com', egress_pool: 'pool-a', egress_source: 'ip-1', site_name: 'mx.example.com',
-    queue_config: { retry_interval: '20m' }, path_config: { connection_limit: 10 },
-    trace: [{ event: 'smtp_server_message_received', args: ['msg'], duration_ms: 1.5, file: 'init.lua', line: 12 }],
+    kind: 'simulate', policy: '/p/init.lua', sender: 'a@x', recipient: 'b@example.com', meta: {}, queue: 'campaign:tenant@example.com',
+    queue_parts: { domain: 'example.com', tenant: 'tenant', campaign: 'campaign', routing_domain: null }, discarded: false,
+    queue_config: { retry_interval: '20m' }, egress_pool: 'pool-a', pool: { name: 'pool-a', entries: [{ name: 'ip-1', weight: 1 }], origin: 'get_egress_pool' },
+    egress_source: 'ip-1', source_config: null, site_name: 'mx.example.com', site: { site_name: 'mx.example.com', hosts: ['mx.example.com'], domain: 'example.com', from_mx: true },
+    ready_queue: 'ip-1->mx.example.com@smtp_client', path_config: { connection_limit: 10 },
+    throttles: { queue: null, path: rateInfo, connection_rate: null, connection_limit: 10, effective: { ...rateInfo, from: 'path' } },
+    trace: [{ event: 'get_queue_config', args: ['example.com'], result: {}, handled: true, duration_ms: 1.5, file: 'init.lua', line: 12 }],
+    notes: ['implicit MX'],
   });
   assert.equal(vm.feature, 'simulate');
   const routing = vm.sections.find((s) => s.type === 'kv' && s.title === 'Routing');
   assert.ok(routing && routing.type === 'kv' && routing.rows.some(([k, v]) => k === 'queue' && v === 'campaign:tenant@example.com'));
+  const throttles = vm.sections.find((s) => s.type === 'kv' && s.title === 'Throttle timings');
+  assert.ok(throttles && throttles.type === 'kv' && throttles.rows.some(([k, v]) => k === 'effective message rate' && /100\/s/.test(v)));
   const trace = vm.sections.find((s) => s.type === 'trace');
   assert.ok(trace && trace.type === 'trace' && trace.items[0].file === 'init.lua' && trace.items[0].line === 12);
   assert.ok(vm.sections.some((s) => s.type === 'chart' && s.id === 'trace-durations'));
   assert.equal(vm.sections.at(-1)!.type, 'json');
 });
 
-test('pool result: shares doughnut and sequence chart', () => {
-  const vm = buildViewModel({ sequence: ['a', 'b', 'a', 'a'], shares: { a: 0.75, b: 0.25 }, warmup: { a: 1, b: 0.2 } });
+test('pool result: shares doughnut, sequence, warm-up and rate charts', () => {
+  const vm = buildViewModel({ kind: 'pool', pool: 'p', picks: 4, sequence: ['a', 'b', 'a', 'a'], shares: { a: 0.75, b: 0.25 }, warmup: { a: 3, b: 1 }, rates: { a: 10, b: 2 }, sources: [], notes: [] });
   assert.equal(vm.feature, 'pool');
   const shares = vm.sections.find((s) => s.type === 'chart' && s.id === 'pool-shares');
   assert.ok(shares && shares.type === 'chart');
@@ -27,10 +36,21 @@ test('pool result: shares doughnut and sequence chart', () => {
   assert.ok(seq && seq.type === 'chart');
   assert.deepEqual(seq.chart.datasets[0].data, [0, 1, 0, 0]);
   assert.ok(vm.sections.some((s) => s.type === 'chart' && s.id === 'pool-warmup'));
+  assert.ok(vm.sections.some((s) => s.type === 'chart' && s.id === 'pool-rates'));
 });
 
 test('traffic, tail, export results are recognised; unknown shows JSON only', () => {
-  assert.equal(buildViewModel({ time: [0, 60], queues: [{ name: 'q', sent: [1, 2], depth: [5, 3] }] }).feature, 'traffic');
+  const series = { sent: [1, 2], deferred: [0, 1], bounced: [0, 0], expired: [0, 0], retries: [0, 0], throttleDelays: [0, 0], depth: [5, 3] };
+  const traffic = buildViewModel({
+    bucketSec: 60, buckets: 2, durationSec: 120, totals: { injected: 3 },
+    queues: [{ name: 'q', pool: 'p', site: 's', totals: {}, series }],
+    paths: [{ name: 'a->s@smtp_client', source: 'a', site: 's', config: {}, totals: {}, series: { sent: [1, 2], deferred: [0, 0], bounced: [0, 0], throttleSleeps: [0, 0], readyDepth: [0, 1], connections: [1, 1] } }],
+  });
+  assert.equal(traffic.feature, 'traffic');
+  const q = traffic.sections.find((s) => s.type === 'chart' && s.id === 'queue-q');
+  assert.ok(q && q.type === 'chart');
+  assert.deepEqual(q.chart.labels, [60, 120]);
+  assert.ok(traffic.sections.some((s) => s.type === 'chart' && s.id.startsWith('path-')));
   assert.equal(buildViewModel({ consumers: [{ name: 'c', records: 3 }] }).feature, 'tail');
   const exp = buildViewModel({ kind: 'export-luals', directory: '/x', files: [{ name: 'kumo.lua', path: '/x/kumo.lua', bytes: 10 }] });
   assert.equal(exp.feature, 'export-luals');

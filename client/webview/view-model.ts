@@ -4,7 +4,7 @@
  * Pure, shared by the extension (tests) and the webview script.
  */
 import {
-  featureOf, FeatureKind, PoolResult, SimulateResult, TailResult, TrafficResult, TrafficSeries, DlqResult, ExportLuaLsResult,
+  featureOf, FeatureKind, PoolResult, SimulateResult, TailResult, TrafficResult, DlqResult, ExportLuaLsResult,
 } from '../results';
 
 export interface ChartSpec {
@@ -39,37 +39,50 @@ function kvRows(obj: Record<string, unknown> | undefined): [string, string][] {
   return Object.entries(obj ?? {}).map(([k, v]) => [k, show(v)]);
 }
 
+function rate(r: { spec: string; per_second: number } | null | undefined): string | undefined {
+  return r ? `${r.spec} (${r.per_second.toFixed(r.per_second < 10 ? 3 : 1)}/s)` : undefined;
+}
+
 function simulateModel(r: SimulateResult): Section[] {
-  const sections: Section[] = [{
-    type: 'kv', title: 'Routing',
-    rows: ([
-      ['queue', r.queue], ['egress pool', r.egress_pool], ['egress source', r.egress_source], ['site name', r.site_name],
-    ] as [string, string | undefined][]).filter((row): row is [string, string] => row[1] !== undefined),
-  }];
+  const routing: [string, string | null | undefined][] = [
+    ['queue', r.queue + (r.discarded ? ' (discarded at reception)' : '')], ['egress pool', r.egress_pool], ['egress source', r.egress_source],
+    ['site name', r.site_name], ['ready queue', r.ready_queue], ['MX hosts', r.site?.hosts.join(', ')],
+  ];
+  const sections: Section[] = [{ type: 'kv', title: 'Routing', rows: routing.filter((row): row is [string, string] => typeof row[1] === 'string') }];
   if (r.queue_config) sections.push({ type: 'kv', title: 'Queue config', rows: kvRows(r.queue_config) });
+  if (r.pool) sections.push({ type: 'table', title: `Pool ${r.pool.name} (${r.pool.origin})`, columns: ['source', 'weight'], rows: r.pool.entries.map((e) => [e.name, String(e.weight)]) });
   if (r.path_config) sections.push({ type: 'kv', title: 'Egress path config', rows: kvRows(r.path_config) });
-  if (r.throttle) sections.push({ type: 'kv', title: 'Throttle timings', rows: kvRows(r.throttle) });
+  if (r.throttles) {
+    const t = r.throttles;
+    const rows: [string, string | undefined][] = [
+      ['effective message rate', t.effective ? `${rate(t.effective)} from ${t.effective.from}` : 'unlimited'],
+      ['queue max_message_rate', rate(t.queue)], ['path max_message_rate', rate(t.path)],
+      ['max_connection_rate', rate(t.connection_rate)], ['connection_limit', String(t.connection_limit)],
+      ['interval after burst', t.effective ? `${t.effective.interval_seconds} s (burst ${t.effective.burst})` : undefined],
+    ];
+    sections.push({ type: 'kv', title: 'Throttle timings', rows: rows.filter((row): row is [string, string] => row[1] !== undefined) });
+    const rated = ([['queue', t.queue], ['path', t.path], ['connections', t.connection_rate]] as const).filter(([, v]) => v);
+    if (rated.length) sections.push({ type: 'chart', id: 'throttle-rates', title: 'Rates (per hour)', chart: { type: 'bar', labels: rated.map(([k]) => k), datasets: [{ label: 'per hour', data: rated.map(([, v]) => v!.per_hour) }] } });
+  }
   if (r.trace?.length) {
     sections.push({
       type: 'trace', title: 'Event trace',
       items: r.trace.map((t) => ({
         label: t.event,
-        detail: [t.args ? `(${t.args.map(show).join(', ')})` : '', t.result !== undefined ? `→ ${show(t.result)}` : '', t.error ? `error: ${t.error}` : '', t.duration_ms !== undefined ? `${t.duration_ms.toFixed(2)} ms` : ''].filter(Boolean).join('  '),
+        detail: [`(${(t.args ?? []).map(show).join(', ')})`, t.result !== undefined && t.result !== null ? `→ ${show(t.result)}` : t.handled ? '' : '(no handler)', t.error ? `error: ${t.error}` : '', `${t.duration_ms.toFixed(2)} ms`].filter(Boolean).join('  '),
         file: t.file, line: t.line, error: Boolean(t.error),
       })),
     });
-    const timed = r.trace.filter((t) => t.duration_ms !== undefined);
-    if (timed.length) {
-      sections.push({ type: 'chart', id: 'trace-durations', title: 'Event durations (ms)', chart: { type: 'bar', labels: timed.map((t) => t.event), datasets: [{ label: 'ms', data: timed.map((t) => t.duration_ms!) }] } });
-    }
+    sections.push({ type: 'chart', id: 'trace-durations', title: 'Event durations (ms)', chart: { type: 'bar', labels: r.trace.map((t) => t.event), datasets: [{ label: 'ms', data: r.trace.map((t) => t.duration_ms) }] } });
   }
+  if (r.notes?.length) sections.push({ type: 'table', title: 'Notes', columns: ['note'], rows: r.notes.map((n) => [n]) });
   return sections;
 }
 
 function poolModel(r: PoolResult): Section[] {
   const sources = Object.keys(r.shares);
   const sections: Section[] = [
-    { type: 'chart', id: 'pool-shares', title: `Share of messages per source${r.pool ? ` in ${r.pool}` : ''}`, chart: { type: 'doughnut', labels: sources, datasets: [{ label: 'share', data: sources.map((s) => r.shares[s]) }] } },
+    { type: 'chart', id: 'pool-shares', title: `Share of ${r.picks ?? r.sequence.length} picks per source${r.pool ? ` in ${r.pool}` : ''}`, chart: { type: 'doughnut', labels: sources, datasets: [{ label: 'share', data: sources.map((s) => r.shares[s]) }] } },
   ];
   // Pick sequence: x = pick number, y = index of the chosen source (a step chart, one line).
   const index = new Map(sources.map((s, i) => [s, i]));
@@ -79,27 +92,44 @@ function poolModel(r: PoolResult): Section[] {
     type: 'chart', id: 'pool-sequence', title: `Pick sequence (first ${shown.length} of ${r.sequence.length})`,
     chart: { type: 'line', labels: shown.map((_, i) => i + 1), datasets: [{ label: 'source index', data: shown.map((s) => index.get(s)!), stepped: true }], xTitle: 'pick', yTitle: [...index.keys()].map((s, i) => `${i}=${s}`).join(' ') },
   });
-  const rows = sources.map((s) => [s, `${(r.shares[s] * 100).toFixed(1)}%`, r.warmup?.[s] !== undefined ? show(r.warmup[s]) : '', r.rates?.[s] !== undefined ? show(r.rates[s]) : '']);
-  sections.push({ type: 'table', title: 'Sources', columns: ['source', 'share', 'warm-up weight', 'effective rate (msg/s)'], rows });
-  if (r.warmup) {
-    sections.push({ type: 'chart', id: 'pool-warmup', title: 'Configured vs warm-up weights', chart: { type: 'bar', labels: sources, datasets: [{ label: 'share', data: sources.map((s) => r.shares[s]) }, { label: 'warm-up weight', data: sources.map((s) => r.warmup?.[s] ?? 0) }] } });
+  const info = new Map((r.sources ?? []).map((s) => [s.name, s]));
+  const rows = sources.map((s) => {
+    const i = info.get(s);
+    return [s, i ? String(i.weight) : '', `${(r.shares[s] * 100).toFixed(1)}%`, i ? `${(i.effective_share * 100).toFixed(1)}%` : '', r.warmup?.[s] !== undefined ? r.warmup[s].toFixed(2) : '', r.rates?.[s] !== undefined ? r.rates[s].toFixed(2) : '', i?.limited_by ?? ''];
+  });
+  sections.push({ type: 'table', title: 'Sources', columns: ['source', 'weight', 'share of picks', 'effective share', 'warm-up weight', 'effective rate (msg/s)', 'limited by'], rows });
+  if (r.warmup && Object.keys(r.warmup).length) {
+    sections.push({ type: 'chart', id: 'pool-warmup', title: 'Configured vs effective (warm-up) weights', chart: { type: 'bar', labels: sources, datasets: [{ label: 'configured weight', data: sources.map((s) => info.get(s)?.weight ?? 0) }, { label: 'effective weight', data: sources.map((s) => r.warmup[s] ?? 0) }] } });
   }
+  if (r.rates && Object.keys(r.rates).length) {
+    sections.push({ type: 'chart', id: 'pool-rates', title: 'Throttle-limited rate per source (msg/s)', chart: { type: 'bar', labels: sources, datasets: [{ label: 'msg/s', data: sources.map((s) => r.rates[s] ?? 0) }] } });
+  }
+  if (r.notes?.length) sections.push({ type: 'table', title: 'Notes', columns: ['note'], rows: r.notes.map((n) => [n]) });
   return sections;
 }
 
-function seriesCharts(prefix: string, time: number[], series: TrafficSeries[] | undefined): Section[] {
-  const out: Section[] = [];
-  for (const s of series ?? []) {
-    const datasets = (['sent', 'deferred', 'bounced', 'expired', 'depth'] as const)
-      .filter((k) => Array.isArray(s[k]))
-      .map((k) => ({ label: k === 'depth' ? 'queue depth' : k, data: s[k]! }));
-    out.push({ type: 'chart', id: `${prefix}-${s.name}`.replace(/[^A-Za-z0-9_-]/g, '_'), title: `${prefix} ${s.name}`, chart: { type: 'line', labels: time, datasets, xTitle: 'simulated seconds' } });
-  }
-  return out;
-}
-
 function trafficModel(r: TrafficResult): Section[] {
-  return [...seriesCharts('queue', r.time, r.queues), ...seriesCharts('path', r.time, r.paths)];
+  const time = Array.from({ length: r.buckets }, (_, i) => Math.round((i + 1) * r.bucketSec));
+  const sections: Section[] = [{ type: 'kv', title: 'Totals', rows: kvRows(r.totals as unknown as Record<string, unknown>) }];
+  for (const q of r.queues) {
+    sections.push({
+      type: 'chart', id: `queue-${q.name}`.replace(/[^A-Za-z0-9_-]/g, '_'), title: `Queue ${q.name} (pool ${q.pool}, site ${q.site})`,
+      chart: { type: 'line', labels: time, xTitle: 'simulated seconds', datasets: [
+        { label: 'sent', data: q.series.sent }, { label: 'deferred', data: q.series.deferred }, { label: 'bounced', data: q.series.bounced },
+        { label: 'expired', data: q.series.expired }, { label: 'queue depth', data: q.series.depth },
+      ] },
+    });
+  }
+  for (const p of r.paths) {
+    sections.push({
+      type: 'chart', id: `path-${p.name}`.replace(/[^A-Za-z0-9_-]/g, '_'), title: `Path ${p.name}`,
+      chart: { type: 'line', labels: time, xTitle: 'simulated seconds', datasets: [
+        { label: 'sent', data: p.series.sent }, { label: 'deferred', data: p.series.deferred }, { label: 'bounced', data: p.series.bounced },
+        { label: 'ready queue depth', data: p.series.readyDepth }, { label: 'connections', data: p.series.connections },
+      ] },
+    });
+  }
+  return sections;
 }
 
 function tailModel(r: TailResult): Section[] {

@@ -143,7 +143,7 @@ async function browserCheck(page, name, resultFile, title) {
         if (info) result.webviews.push(info);
       }
       result.problems = await page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => r.textContent ?? '')).catch(() => []);
-      if (name.startsWith('problems') ? result.problems.length > 0 : result.webviews.some((w) => w.title.includes(title) && w.canvases.some((c) => c.painted > 0))) break;
+      if (name.startsWith('problems') ? result.problems.length > 0 : result.webviews.some((w) => w.title.includes(title.split('|')[0]) && w.bodyClass.includes(title.split('|')[1] ?? '') && w.canvases.some((c) => c.painted > 0))) break;
       await page.waitForTimeout(300);
     }
     await page.waitForTimeout(500);
