@@ -65,7 +65,8 @@ export async function runTailCommand(argv: string[], io: CliIo, opts: { syncStdi
     progressMs = Number(p) * 1000;
     if (!Number.isFinite(progressMs) || progressMs < 0) throw new UsageError(`--progress must be a number of seconds (got '${p}')`);
     extras = option(args, 'policy-extras');
-    paths = args.options.get('path') ?? [];
+    // package.path templates given on the command line are relative to the current directory.
+    paths = (args.options.get('path') ?? []).map((p) => resolve(p));
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`kumo-policy tail: ${e.message}\n${USAGE}`);

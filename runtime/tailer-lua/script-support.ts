@@ -62,6 +62,11 @@ export function scriptSupportFunctions(getHost: () => LuaHost): KumoFunctions {
     'kumo.serde.json_parse': parse,
     'kumo.json_encode': (L) => encode(L, false),
     'kumo.json_parse': parse,
+    'kumo.time.now': (L) => {
+      ensure();
+      pushObject(L, 'Time', { ms: Date.now() });
+      return 1;
+    },
     'kumo.http.build_client': (L) => {
       ensure();
       const opts = lua.lua_type(L, 1) === T.TABLE ? (toJs(L, 1, { opaque: 'describe' }) as Record<string, unknown>) : {};
@@ -81,6 +86,18 @@ export function scriptSupportFunctions(getHost: () => LuaHost): KumoFunctions {
 
 function defineHttpTypes(host: LuaHost): void {
   const state = host.L;
+  defineUserdataType<{ ms: number }>(state, {
+    name: 'Time',
+    toString: (t) => new Date(t.ms).toISOString(),
+    getField: (L, t, key) => {
+      if (key === 'unix_timestamp') lua.lua_pushnumber(L, Math.floor(t.ms / 1000));
+      else if (key === 'unix_timestamp_millis') lua.lua_pushnumber(L, t.ms);
+      else if (key === 'rfc3339') lua.lua_pushstring(L, toLuaString(new Date(t.ms).toISOString()));
+      else if (key === 'elapsed') lua.lua_pushnumber(L, (Date.now() - t.ms) / 1000);
+      else return 0;
+      return 1;
+    },
+  });
   const request = (method: string) => (L: LuaState, c: Client): number => {
     const url = toJsString(lauxlib.luaL_checkstring(L, 2));
     const headers: Record<string, string> = {};
