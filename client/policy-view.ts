@@ -4,8 +4,7 @@
  * tailer checkpoints and dead-letter counts.
  */
 import * as vscode from 'vscode';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { summarizeLogDir } from './log-dir';
 import { OutlineItem, OutlineKind, outlinePolicy } from './policy-outline';
 import { PolicyFilter } from './policy-filter';
 
@@ -21,37 +20,6 @@ const GROUPS: { kind: OutlineKind; label: string; icon: string }[] = [
   { kind: 'path', label: 'Egress paths', icon: 'arrow-right' },
   { kind: 'event', label: 'Event handlers', icon: 'symbol-event' },
 ];
-
-export interface LogDirSummary {
-  directory: string;
-  segments: number;
-  checkpoints: string[];
-  deadLetters: { name: string; files: number }[];
-  error?: string;
-}
-
-/** Counts segments, checkpoint files and dead-letter files under a log directory (names only; reads no records). */
-export function summarizeLogDir(dir: string): LogDirSummary {
-  const out: LogDirSummary = { directory: dir, segments: 0, checkpoints: [], deadLetters: [] };
-  try {
-    for (const name of readdirSync(dir)) {
-      if (name.startsWith('.')) {
-        if (/checkpoint/i.test(name)) out.checkpoints.push(name);
-        continue;
-      }
-      const full = join(dir, name);
-      const st = statSync(full);
-      if (st.isDirectory()) {
-        if (/dlq|dead/i.test(name)) out.deadLetters.push({ name, files: readdirSync(full).filter((f) => !f.startsWith('.')).length });
-        else if (/checkpoint/i.test(name)) out.checkpoints.push(...readdirSync(full).map((f) => `${name}/${f}`));
-      } else if (/checkpoint/i.test(name)) out.checkpoints.push(name);
-      else if (/^\d{8}-\d{6}/.test(name) || name.endsWith('.zst')) out.segments++;
-    }
-  } catch (e) {
-    out.error = (e as Error).message;
-  }
-  return out;
-}
 
 export class PolicyViewProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -129,7 +97,7 @@ export class PolicyViewProvider implements vscode.TreeDataProvider<Node> {
         : [
           { type: 'item', label: 'segments', description: String(s.segments), icon: 'file-binary' },
           { type: 'item', label: 'tailer checkpoints', description: String(s.checkpoints.length), icon: 'bookmark', children: s.checkpoints.map((c) => ({ type: 'item' as const, label: c, icon: 'bookmark' })) },
-          { type: 'item', label: 'dead letters', description: String(s.deadLetters.reduce((n, d) => n + d.files, 0)), icon: 'mail-read', children: s.deadLetters.map((d) => ({ type: 'item' as const, label: d.name, description: `${d.files} files`, icon: 'mail-read' })) },
+          { type: 'item', label: 'dead letters', description: String(s.deadLetters.reduce((n, d) => n + d.files, 0)), icon: 'mail-read', children: s.deadLetters.map((d) => ({ type: 'item' as const, label: d.name, description: `${d.retry} to retry, ${d.permanent} permanent`, icon: 'mail-read' })) },
         ];
       roots.push({ type: 'group', id: 'kumomta.logdir', label: 'Log directory', description: dir, icon: 'folder', children });
     }

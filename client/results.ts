@@ -22,6 +22,11 @@ export interface TailResult {
   kind?: 'tail';
   consumers: TailConsumer[];
   segments?: number;
+  lines?: number;
+  tailers?: { kind: string; directory: string }[];
+  /** Checkpoint name -> stored position ({file, line}), from `segments list`. */
+  checkpoints?: Record<string, unknown>;
+  exitCode?: number | null;
 }
 
 /** `kumo-policy dlq list --format json` prints the dead-letter engine's own listing type. */

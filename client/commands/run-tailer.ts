@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { failure } from '../cli';
 import { requireTrust } from '../trust';
+import { parseCheckpoints, parseTailSummary } from '../tail-summary';
 import { CommandContext, cwdFor, resolveLogDirectory } from './context';
 
 /**
@@ -21,13 +22,23 @@ export function runTailer(ctx: CommandContext) {
     const dir = await resolveLogDirectory(logDirArg, 'Run Tailer Script');
     if (!dir) return undefined;
     const timeout = vscode.workspace.getConfiguration('kumomta').get<number>('scriptTimeoutSeconds', 10);
-    const args = sub === 'tail' ? ['tail', script.fsPath, '--exit-when-caught-up', '--', dir] : ['run', script.fsPath, '--timeout', String(timeout), '--', dir];
+    const args = sub === 'tail' ? ['tail', script.fsPath, '--exit-when-caught-up', '--progress', '1', '--', dir] : ['run', script.fsPath, '--timeout', String(timeout), '--', dir];
     const run = await ctx.cli.run(`Running ${vscode.workspace.asRelativePath(script)}`, args, { cwd: cwdFor(script), showOutput: true });
     if (!run) return undefined;
     if (ctx.cli.reportFailure('Run Tailer Script', run)) return failure(run);
-    if (run.json !== undefined) ctx.panels.show('tail', run.json, 'Tailer run', vscode.Uri.joinPath(script, '..'));
-    else void vscode.window.showInformationMessage(`KumoMTA: tailer script finished (exit ${run.result.code}) in ${(run.result.durationMs / 1000).toFixed(1)} s; see the KumoMTA output.`);
+    // tail streams the script's own print() output on stdout: that is not a result document.
+    let result: unknown = sub === 'tail' ? undefined : run.json;
+    if (result === undefined && sub === 'tail') {
+      // No JSON from tail: its final summary (stderr) and `segments list` give counts and checkpoints.
+      const summary = parseTailSummary(run.result.stderr);
+      summary.exitCode = run.result.code;
+      const list = (await ctx.cli.available()).has('segments') ? await ctx.cli.run('Reading checkpoints', ['segments', 'list', dir]) : undefined;
+      if (list) summary.checkpoints = parseCheckpoints(list.result.stdout);
+      result = summary;
+    }
+    if (result !== undefined) ctx.panels.show('tail', result, `Tailer run: ${vscode.workspace.asRelativePath(script)}`, vscode.Uri.joinPath(script, '..'));
+    else void vscode.window.showInformationMessage(`KumoMTA: script finished (exit ${run.result.code}) in ${(run.result.durationMs / 1000).toFixed(1)} s; see the KumoMTA output.`);
     ctx.view.refresh();
-    return run.json ?? { exitCode: run.result.code };
+    return result ?? { exitCode: run.result.code };
   };
 }

@@ -136,7 +136,9 @@ function tailModel(r: TailResult): Section[] {
   const names = r.consumers.map((c) => c.name);
   return [
     { type: 'chart', id: 'tail-counts', title: 'Per consumer', chart: { type: 'bar', labels: names, datasets: [{ label: 'records', data: r.consumers.map((c) => c.records ?? 0) }, { label: 'batches', data: r.consumers.map((c) => c.batches ?? 0) }, { label: 'commits', data: r.consumers.map((c) => c.commits ?? 0) }] } },
-    { type: 'table', title: 'Checkpoints', columns: ['consumer', 'records', 'batches', 'commits', 'checkpoint'], rows: r.consumers.map((c) => [c.name, show(c.records), show(c.batches), show(c.commits), show(c.checkpoint)]) },
+    { type: 'table', title: 'Consumers', columns: ['consumer', 'records', 'batches', 'commits'], rows: r.consumers.map((c) => [c.name, show(c.records), show(c.batches), show(c.commits)]) },
+    ...(r.checkpoints ? [{ type: 'table' as const, title: 'Checkpoints', columns: ['name', 'position'], rows: Object.entries(r.checkpoints).map(([k, v]) => [k, show(v)]) }] : []),
+    { type: 'kv', title: 'Run', rows: ([['segments finished', r.segments], ['lines read', r.lines], ['exit status', r.exitCode]] as [string, unknown][]).filter(([, v]) => v !== undefined).map(([k, v]) => [k, show(v)] as [string, string]) },
   ];
 }
 

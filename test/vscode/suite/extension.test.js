@@ -138,14 +138,29 @@ describe('Kumo Policy Studio in a real VS Code', function () {
       { id: 'kumomta.previewPool', cli: 'pool', args: () => [workspaceFile('init.lua'), 'pool-a'], check: (r) => { assert.ok(Array.isArray(r.sequence)); assert.equal(typeof r.shares, 'object'); } },
       { id: 'kumomta.simulateTraffic', cli: 'traffic', args: () => [workspaceFile('init.lua'), workspaceFile('scenario.json').fsPath], check: (r) => assert.ok(r) },
       // With only `run` (no `tail` yet) the CLI's own error comes back as { exitCode, error }, never a fake result.
-      { id: 'kumomta.runTailer', cli: ['tail', 'run'], args: () => [workspaceFile('tail.lua'), workspaceFile('logs').fsPath], check: (r) => assert.ok(r.consumers || typeof r.exitCode === 'number', JSON.stringify(r)) },
+      {
+        id: 'kumomta.runTailer', cli: ['tail', 'run'],
+        args: async () => {
+          // Real segments to tail, written by the CLI's generator (when it has one).
+          const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kumo-tail-'));
+          if (cliCommands.has('segments')) await vscode.commands.executeCommand('kumomta.generateSegments', dir, 300);
+          return [workspaceFile('tail.lua'), dir];
+        },
+        check: (r) => {
+          if (!cliCommands.has('tail')) return assert.equal(typeof r.exitCode, 'number', JSON.stringify(r));
+          assert.equal(r.kind, 'tail', JSON.stringify(r));
+          const all = r.consumers.find((c) => c.name === 'all');
+          assert.ok(all && all.records === 300, JSON.stringify(r.consumers));
+          assert.ok(r.checkpoints && r.checkpoints['bounces-cp'], JSON.stringify(r.checkpoints));
+        },
+      },
       { id: 'kumomta.replayDeadLetters', cli: 'dlq', args: () => [workspaceFile('logs').fsPath, false], check: (r) => { assert.equal(typeof r.totals, 'object', JSON.stringify(r)); assert.equal(r.totals.retryRecords, 0); } },
       { id: 'kumomta.generateSegments', cli: 'segments', args: () => [fs.mkdtempSync(path.join(os.tmpdir(), 'kumo-seg-')), 50], check: (r) => { assert.ok(fs.readdirSync(r.directory).length >= 1, JSON.stringify(r)); } },
     ];
     for (const c of runtimeCommands) {
       it(`${c.id}: a result when the CLI has '${[c.cli].flat()[0]}', otherwise "not available yet"`, async function () {
         const has = [c.cli].flat().some((n) => cliCommands.has(n));
-        const result = await vscode.commands.executeCommand(c.id, ...c.args());
+        const result = await vscode.commands.executeCommand(c.id, ...(await c.args()));
         if (!has) {
           assert.equal(result, undefined, 'no fake result when the CLI lacks the command');
           return;
@@ -156,6 +171,10 @@ describe('Kumo Policy Studio in a real VS Code', function () {
           return;
         }
         c.check(result);
+        if (c.id === 'kumomta.runTailer' && result.kind === 'tail') {
+          const seen = await browserCheck('webview-tailer-run', 'Tailer run');
+          if (seen) assert.ok(seen.webviews.some((w) => /Tailer run/.test(w.title) && w.canvases.every((x) => x.painted > 0)), JSON.stringify(seen.webviews.map((w) => [w.title, w.canvases])));
+        }
         if (c.id === 'kumomta.simulateQueue') {
           assert.equal(api.ctx.panels.lastModel.feature, 'simulate');
           const seen = await browserCheck('webview-simulate-queue', 'Queue simulation');
