@@ -226,24 +226,22 @@ export function installMissingScriptSupport(engine: PolicyEngine): string[] {
   const L = engine.host.L;
   for (const [name, fn] of Object.entries(fns)) {
     const parts = name.split('.');
+    const top = lua.lua_gettop(L);
+    let stub = true;
     lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, lstr('_LOADED'));
     let ok = true;
     for (const p of parts.slice(0, -1)) {
-      if (lua.lua_getfield(L, -1, lstr(p)) !== T.TABLE) ok = false;
-      lua.lua_remove(L, -2);
-      if (!ok) break;
+      if (lua.lua_getfield(L, -1, lstr(p)) !== T.TABLE) {
+        ok = false;
+        break;
+      }
     }
-    let stub = true;
-    if (ok) {
-      lua.lua_getfield(L, -1, lstr(parts[parts.length - 1]));
-      if (lua.lua_type(L, -1) === T.FUNCTION) {
-        // Probe: a stub raises "<name> is not available in the simulator" whatever its arguments.
-        const status = lua.lua_pcall(L, 0, 0, 0);
-        stub = status !== 0 && /is not available in the simulator/.test(toJsString(lua.lua_tolstring(L, -1) ?? lstr(''), undefined, undefined, true));
-        lua.lua_pop(L, 1);
-      } else lua.lua_pop(L, 1);
+    if (ok && lua.lua_getfield(L, -1, lstr(parts[parts.length - 1])) === T.FUNCTION) {
+      // Probe: a stub raises "<name> is not available in the simulator" whatever its arguments.
+      if (lua.lua_pcall(L, 0, 0, 0) === 0) stub = false;
+      else stub = /is not available in the simulator/.test(toJsString(lua.lua_tolstring(L, -1) ?? lstr(''), undefined, undefined, true));
     }
-    lua.lua_pop(L, 1);
+    lua.lua_settop(L, top);
     if (stub) {
       engine.defineFunction(name, fn);
       installed.push(name);
