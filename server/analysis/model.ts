@@ -370,12 +370,12 @@ class Analyzer {
     const first = iterators[0];
     if (!first) return [];
     if (first.type === 'CallExpression' && first.base.type === 'Identifier' && (first.base.name === 'ipairs' || first.base.name === 'pairs') && !scope.lookup(first.base.name)) {
-      const argType = this.lastTypes.get(first.arguments[0]) ?? UNKNOWN;
+      const argType = typeOfNode(first.arguments[0]);
       if (argType.k === 'array') return [UNKNOWN, argType.of];
       return [];
     }
     if (first.type === 'CallExpression' && first.base.type === 'MemberExpression' && first.base.indexer === ':') {
-      const objType = this.lastTypes.get(first.base.base) ?? UNKNOWN;
+      const objType = typeOfNode(first.base.base);
       if (objType.k === 'object') {
         const method = this.catalog.getMethod(objType.name, first.base.identifier.name);
         if (method && method.returns === 'function' && method.description) return [this.typeFromDescription(method.description)];
@@ -465,12 +465,10 @@ class Analyzer {
 
   // ---- expressions ----
 
-  private readonly lastTypes = new Map<lp.Node, LType>();
-
   private expr(e: lp.Expression | undefined, scope: Scope): LType {
     if (!e) return UNKNOWN;
     const t = this.exprInner(e, scope);
-    this.lastTypes.set(e, t);
+    if (t.k !== 'unknown') (e as { inferred?: LType }).inferred = t;
     return t;
   }
 
@@ -994,7 +992,16 @@ function typeText(t: TypeExpr): string {
   }
 }
 
+const spaceCache = new WeakMap<ConfigTableData, KeySpace[]>();
+
 export function spaceOfTable(table: ConfigTableData, catalog: Catalog, checkRequired = true): KeySpace {
+  let cached = spaceCache.get(table);
+  if (!cached) spaceCache.set(table, (cached = []));
+  const idx = checkRequired ? 0 : 1;
+  return (cached[idx] ??= buildSpace(table, catalog, checkRequired));
+}
+
+function buildSpace(table: ConfigTableData, catalog: Catalog, checkRequired: boolean): KeySpace {
   const keys = new Map<string, KeyInfo>();
   for (const [name, k] of Object.entries(table.keys)) keys.set(name, keyInfoOf(table, name, k));
   void catalog;
@@ -1024,7 +1031,19 @@ function didYouMean(s: string[]): string {
 }
 
 function sameType(a: LType, b: LType): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (a.k !== b.k) return false;
+  switch (a.k) {
+    case 'module': return a.path === (b as typeof a).path;
+    case 'object': return a.name === (b as typeof a).name;
+    case 'array': return sameType(a.of, (b as typeof a).of);
+    case 'fn': return a.fn === (b as typeof a).fn;
+    case 'extras': case 'localmod': return a.name === (b as typeof a).name;
+    default: return false;
+  }
+}
+
+function typeOfNode(n: lp.Node | undefined): LType {
+  return (n as { inferred?: LType } | undefined)?.inferred ?? UNKNOWN;
 }
 
 export { compareVersions };

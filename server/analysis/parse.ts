@@ -22,6 +22,7 @@ export interface ParsedChunk {
   insertions: number[];
 }
 
+const ATTRIBUTE_HINT = /<\s*[A-Za-z_]\w*\s*>/;
 const OPTIONS: Partial<luaparse.Options> = { luaVersion: '5.3', ranges: true, locations: false, comments: false, scope: false };
 
 interface ParseFailure {
@@ -79,7 +80,8 @@ function tokenEnd(text: string, index: number): number {
 
 /** Lua 5.4 parse that keeps going: attributes blanked, then up to a few repairs of the first errors. */
 export function parseLua(source: string): ParsedChunk {
-  const { code, attributes } = stripAttributes(source);
+  // Attributes are rare; the scanner only runs when something looks like one.
+  const { code, attributes } = ATTRIBUTE_HINT.test(source) ? stripAttributes(source) : { code: source, attributes: [] };
   const first = tryParse(code);
   if (!isFailure(first)) return { ast: first, errors: [], attributes, recovered: false, insertions: [] };
 

@@ -17,24 +17,33 @@ function wrap(result: ParseResult<NormalizedValue> | undefined): ValueCheck | un
   return result.ok ? { result, display: result.value.description } : { result };
 }
 
+/** The parsers are pure, and a policy repeats its literals on every keystroke: remember recent verdicts. */
+const cache = new Map<string, ValueCheck | undefined>();
+const CACHE_LIMIT = 20_000;
+
+function remember(key: string, compute: () => ValueCheck | undefined): ValueCheck | undefined {
+  if (cache.has(key)) return cache.get(key);
+  let v: ValueCheck | undefined;
+  try {
+    v = compute();
+  } catch {
+    v = undefined;
+  }
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, v);
+  return v;
+}
+
 /** Checks `text` as a value of catalog type name `kind` (`duration`, `throttle`, `cidr`, ...). */
 export function checkValueString(kind: string, text: string): ValueCheck | undefined {
-  try {
-    return wrap(validateValue(kind, text));
-  } catch {
-    return undefined;
-  }
+  return remember(`${kind}\0s\0${text}`, () => wrap(validateValue(kind, text)));
 }
 
 /** Checks a Lua number literal (`float` when written with a point or exponent). */
 export function checkValueNumber(kind: string, value: number, float: boolean): ValueCheck | undefined {
   const k = getValueKind(kind);
   if (!k || !k.accepts.includes(float ? 'float' : 'integer')) return undefined;
-  try {
-    return wrap(k.validate(value, { float }));
-  } catch {
-    return undefined;
-  }
+  return remember(`${kind}\0${float ? 'f' : 'i'}\0${value}`, () => wrap(k.validate(value, { float })));
 }
 
 export function hasValueParser(kind: string): boolean {
