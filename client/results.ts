@@ -8,7 +8,7 @@
 // The runtime's own result types: the CLI prints exactly these with --format json.
 export type { SimulateResult, TraceEntry } from '../runtime/sim/route-types';
 export type { PoolResult } from '../runtime/sim/pool-types';
-export type { TrafficResult } from '../runtime/sim/traffic-types';
+export type { TrafficRunResult as TrafficResult } from '../runtime/sim/traffic-run-types';
 
 export interface TailConsumer {
   name: string;
@@ -53,7 +53,7 @@ export function featureOf(value: unknown): FeatureKind {
   if (typeof kind === 'string' && ['simulate', 'pool', 'traffic', 'tail', 'dlq', 'export-luals'].includes(kind)) return kind as FeatureKind;
   if (typeof value.queue === 'string') return 'simulate';
   if (Array.isArray(value.sequence) && isRecord(value.shares)) return 'pool';
-  if (typeof value.bucketSec === 'number' && Array.isArray(value.queues) && Array.isArray(value.paths)) return 'traffic';
+  if (Array.isArray(value.time) && Array.isArray(value.queues) && Array.isArray(value.paths)) return 'traffic';
   if (Array.isArray(value.consumers)) return 'tail';
   if (isRecord(value.totals) && Array.isArray(value.retry) && Array.isArray(value.permanent)) return 'dlq';
   return 'unknown';

@@ -40,17 +40,17 @@ test('pool result: shares doughnut, sequence, warm-up and rate charts', () => {
 });
 
 test('traffic, tail, export results are recognised; unknown shows JSON only', () => {
-  const series = { sent: [1, 2], deferred: [0, 1], bounced: [0, 0], expired: [0, 0], retries: [0, 0], throttleDelays: [0, 0], depth: [5, 3] };
   const traffic = buildViewModel({
-    bucketSec: 60, buckets: 2, durationSec: 120, totals: { injected: 3 },
-    queues: [{ name: 'q', pool: 'p', site: 's', totals: {}, series }],
-    paths: [{ name: 'a->s@smtp_client', source: 'a', site: 's', config: {}, totals: {}, series: { sent: [1, 2], deferred: [0, 0], bounced: [0, 0], throttleSleeps: [0, 0], readyDepth: [0, 1], connections: [1, 1] } }],
+    kind: 'traffic', messages: 3, duration_sec: 120, bucket_sec: 60, time: [60, 120], totals: { injected: 3 }, notes: [],
+    queues: [{ name: 'q', pool: 'p', site: 's', config: {}, totals: {}, sent: [1, 2], deferred: [0, 1], bounced: [0, 0], expired: [0, 0], retries: [0, 0], throttle_delays: [0, 0], depth: [5, 3] }],
+    paths: [{ name: 'a->s@smtp_client', source: 'a', site: 's', config: {}, totals: {}, sent: [1, 2], deferred: [0, 0], bounced: [0, 0], throttle_sleeps: [0, 0], depth: [0, 1], connections: [1, 1] }],
   });
   assert.equal(traffic.feature, 'traffic');
   const q = traffic.sections.find((s) => s.type === 'chart' && s.id === 'queue-q');
   assert.ok(q && q.type === 'chart');
   assert.deepEqual(q.chart.labels, [60, 120]);
   assert.ok(traffic.sections.some((s) => s.type === 'chart' && s.id.startsWith('path-')));
+  assert.ok(traffic.sections.some((s) => s.type === 'chart' && s.id === 'traffic-depth'));
   assert.equal(buildViewModel({ consumers: [{ name: 'c', records: 3 }] }).feature, 'tail');
   const exp = buildViewModel({ kind: 'export-luals', directory: '/x', files: [{ name: 'kumo.lua', path: '/x/kumo.lua', bytes: 10 }] });
   assert.equal(exp.feature, 'export-luals');

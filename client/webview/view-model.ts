@@ -109,14 +109,17 @@ function poolModel(r: PoolResult): Section[] {
 }
 
 function trafficModel(r: TrafficResult): Section[] {
-  const time = Array.from({ length: r.buckets }, (_, i) => Math.round((i + 1) * r.bucketSec));
-  const sections: Section[] = [{ type: 'kv', title: 'Totals', rows: kvRows(r.totals as unknown as Record<string, unknown>) }];
+  const time = r.time;
+  const sections: Section[] = [{ type: 'kv', title: `Totals: ${r.messages} messages over ${r.duration_sec} simulated seconds`, rows: kvRows(r.totals as unknown as Record<string, unknown>) }];
+  sections.push({
+    type: 'chart', id: 'traffic-depth', title: 'Queue depth per queue', chart: { type: 'line', labels: time, xTitle: 'simulated seconds', datasets: r.queues.map((q) => ({ label: q.name, data: q.depth })) },
+  });
   for (const q of r.queues) {
     sections.push({
       type: 'chart', id: `queue-${q.name}`.replace(/[^A-Za-z0-9_-]/g, '_'), title: `Queue ${q.name} (pool ${q.pool}, site ${q.site})`,
       chart: { type: 'line', labels: time, xTitle: 'simulated seconds', datasets: [
-        { label: 'sent', data: q.series.sent }, { label: 'deferred', data: q.series.deferred }, { label: 'bounced', data: q.series.bounced },
-        { label: 'expired', data: q.series.expired }, { label: 'queue depth', data: q.series.depth },
+        { label: 'sent', data: q.sent }, { label: 'deferred', data: q.deferred }, { label: 'bounced', data: q.bounced },
+        { label: 'expired', data: q.expired }, { label: 'queue depth', data: q.depth },
       ] },
     });
   }
@@ -124,11 +127,12 @@ function trafficModel(r: TrafficResult): Section[] {
     sections.push({
       type: 'chart', id: `path-${p.name}`.replace(/[^A-Za-z0-9_-]/g, '_'), title: `Path ${p.name}`,
       chart: { type: 'line', labels: time, xTitle: 'simulated seconds', datasets: [
-        { label: 'sent', data: p.series.sent }, { label: 'deferred', data: p.series.deferred }, { label: 'bounced', data: p.series.bounced },
-        { label: 'ready queue depth', data: p.series.readyDepth }, { label: 'connections', data: p.series.connections },
+        { label: 'sent', data: p.sent }, { label: 'deferred', data: p.deferred }, { label: 'bounced', data: p.bounced },
+        { label: 'throttle sleeps', data: p.throttle_sleeps }, { label: 'ready queue depth', data: p.depth }, { label: 'connections', data: p.connections },
       ] },
     });
   }
+  if (r.notes?.length) sections.push({ type: 'table', title: 'Notes', columns: ['note'], rows: r.notes.map((n) => [n]) });
   return sections;
 }
 

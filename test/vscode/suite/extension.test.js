@@ -136,7 +136,7 @@ describe('Kumo Policy Studio in a real VS Code', function () {
     const runtimeCommands = [
       { id: 'kumomta.simulateQueue', cli: 'simulate', args: () => [workspaceFile('init.lua'), { sender: 'a@example.com', recipient: 'b@gmail.com', tenant: 't1' }], check: (r) => assert.equal(typeof r.queue, 'string') },
       { id: 'kumomta.previewPool', cli: 'pool', args: () => [workspaceFile('init.lua'), 'pool-a'], check: (r) => { assert.ok(Array.isArray(r.sequence)); assert.equal(typeof r.shares, 'object'); } },
-      { id: 'kumomta.simulateTraffic', cli: 'traffic', args: () => [workspaceFile('init.lua'), workspaceFile('scenario.json').fsPath], check: (r) => assert.ok(r) },
+      { id: 'kumomta.simulateTraffic', cli: 'traffic', args: () => [workspaceFile('init.lua'), workspaceFile('scenario.json').fsPath], check: (r) => { assert.equal(r.kind, 'traffic', JSON.stringify(r).slice(0, 300)); assert.ok(r.queues.length >= 1 && r.time.length >= 1); } },
       // With only `run` (no `tail` yet) the CLI's own error comes back as { exitCode, error }, never a fake result.
       {
         id: 'kumomta.runTailer', cli: ['tail', 'run'],
@@ -174,6 +174,11 @@ describe('Kumo Policy Studio in a real VS Code', function () {
         if (c.id === 'kumomta.runTailer' && result.kind === 'tail') {
           const seen = await browserCheck('webview-tailer-run', 'Tailer run');
           if (seen) assert.ok(seen.webviews.some((w) => /Tailer run/.test(w.title) && w.canvases.every((x) => x.painted > 0)), JSON.stringify(seen.webviews.map((w) => [w.title, w.canvases])));
+        }
+        if (c.id === 'kumomta.simulateTraffic' || c.id === 'kumomta.previewPool') {
+          const title = c.id === 'kumomta.simulateTraffic' ? 'Traffic simulation' : 'Pool pool-a';
+          const seen = await browserCheck(`webview-${c.id.split('.')[1]}`, title);
+          if (seen) assert.ok(seen.webviews.some((w) => w.title.includes(title) && w.canvases.length >= 2 && w.canvases.every((x) => x.painted > 0)), JSON.stringify(seen.webviews.map((w) => [w.title, w.canvases])));
         }
         if (c.id === 'kumomta.simulateQueue') {
           assert.equal(api.ctx.panels.lastModel.feature, 'simulate');
