@@ -50,8 +50,8 @@ export class GcraCell {
   readonly toleranceNs: number;
   readonly limit: number;
 
-  constructor(spec: ThrottleSpec) {
-    const burst = localBurst(spec);
+  /** `burst` overrides the local clamp (redis-cell passes `max_burst` through unclamped). */
+  constructor(spec: ThrottleSpec, burst: number = localBurst(spec)) {
     this.intervalNs = emissionIntervalNs(spec.limit, spec.period);
     if (this.intervalNs === 0) throw new Error('Zero rates are not supported');
     this.toleranceNs = this.intervalNs * (burst + 1);

@@ -1,2 +1,3 @@
 export * from './gcra';
 export * from './rates';
+export * from './backends';

@@ -152,3 +152,23 @@ test('ideal connection count (ready_queue.rs ideal_connection_count) and connect
   assert.equal(acquireAll([big, small], 0, 10), null);
   assert.equal(big.active(0), 1); // the failed attempt gave its lease back
 });
+
+test('backends: local admits limit, redis-cell limit+1, the Lua script exactly max_burst', async () => {
+  const { makeThrottleCell, backendFor } = await import('./backends');
+  const passes = (backend: 'local' | 'redis-cell' | 'redis-script', sp: ThrottleSpec) => {
+    const c = makeThrottleCell(sp, backend);
+    let n = 0;
+    while (c.retryAfterSec(0) === 0 && n < 1000) n++;
+    return n;
+  };
+  assert.deepEqual(['local', 'redis-cell', 'redis-script'].map((b) => passes(b as 'local', spec(6, 60))), [6, 7, 6]);
+  assert.deepEqual(['local', 'redis-cell', 'redis-script'].map((b) => passes(b as 'local', spec(6, 60, 1))), [2, 2, 1]);
+  // the script's clock has 1 s resolution; retry-after is ceil(-diff) seconds
+  const s = makeThrottleCell(spec(6, 60), 'redis-script');
+  for (let i = 0; i < 6; i++) s.check(0);
+  assert.equal(s.check(999_000_000).retryAfter, 10); // still "second 0"
+  assert.equal(s.check(5 * S).retryAfter, 5);
+  assert.equal(backendFor({ ...spec(1, 1), forceLocal: true }, 'redis-cell'), 'local');
+  assert.equal(backendFor(spec(1, 1), 'plain'), 'redis-script');
+  assert.equal(backendFor(spec(1, 1), 'none'), 'local');
+});
