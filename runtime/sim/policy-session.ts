@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { lua, LuaState, toJsString } from '../vm/lua-api';
 import { PolicyEngine, type EngineOptions } from '../vm/engine';
 import type { EventTrace } from '../vm/events';
-import { LuaError } from '../vm/errors';
+import { LuaError, positionInMessage } from '../vm/errors';
 import type { LuaFunctionRef } from '../vm/function-ref';
 import { parseQueueName, NULL_QUEUE } from '../engines/queue-name';
 import { unspecifiedPool, UNSPECIFIED, type EgressPool } from '../engines/egress-pool';
@@ -72,6 +72,9 @@ export function plain(v: unknown, depth = 0): unknown {
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return plain((v as { toJSON(): unknown }).toJSON(), depth + 1);
   if (Array.isArray(v)) return v.map((x) => plain(x, depth + 1));
   if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    // a config object returned by a kumo.make_* constructor: show its table
+    if (o.value && typeof o.value === 'object' && typeof o.fn === 'string' && typeof o.type === 'string') return plain(o.value, depth + 1);
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (typeof x !== 'function') out[k] = plain(x, depth + 1);
     return out;
@@ -82,8 +85,10 @@ export function plain(v: unknown, depth = 0): unknown {
 /** `file:line: message` of a LuaError (the location prefixed when the message lacks it). */
 export function luaErrorText(e: LuaError): string {
   const m = e.luaMessage;
-  if (e.location && !m.includes(`${e.location.line}:`)) return `${e.location.file}:${e.location.line}: ${m}`;
-  return m;
+  if (!e.location) return m;
+  const pos = positionInMessage(m);
+  const rest = pos ? m.replace(/^(.*?):(\d+): /s, '') : m;
+  return `${e.location.file}:${e.location.line}: ${rest}`;
 }
 
 export class PolicySession {
@@ -203,8 +208,10 @@ export class PolicySession {
     const v = values[0];
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const obj = v as Record<string, unknown>;
-      // a userdata wrapper around a record, or the record itself
-      if (obj.value && typeof obj.value === 'object' && typeof obj.function === 'string') return obj.value as ConfigTable;
+      // a config object (the VM's ConfigValue {type, fn, value}, or a record {function, params, value}), or the table itself
+      if (obj.value && typeof obj.value === 'object' && !Array.isArray(obj.value) && (typeof obj.fn === 'string' || typeof obj.function === 'string')) {
+        return obj.value as ConfigTable;
+      }
       return obj;
     }
     return this.lastRecord(fn, since);

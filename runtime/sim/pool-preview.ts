@@ -62,6 +62,10 @@ export async function previewPoolThroughPolicy(req: PoolRequest, existing?: Poli
   const pool = resolved.pool;
   const t0 = performance.now();
   const preview = previewPool(pool, req.picks);
+  for (const e of pool.entries) {
+    preview.counts[e.name] ??= 0;
+    preview.shares[e.name] ??= 0;
+  }
   const pickMs = performance.now() - t0;
   const domain = req.domain ?? 'example.com';
   const site = await session.site(domain);
