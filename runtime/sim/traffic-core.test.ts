@@ -168,3 +168,22 @@ test('deterministic per seed; benchmark scenario in small', () => {
   assert.ok(a.totals.deferred > 0.08 * 20_000);
   assert.equal(a.queues[0].series.sent.length, a.buckets);
 });
+
+test('queue depth series: scheduled and ready depths sampled per bucket', () => {
+  const r = simulateTraffic({
+    messages: 1000,
+    durationSec: 300,
+    injectOverSec: 0,
+    bucketSec: 30,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { retryInterval: 60 } }],
+    defaultPath: { connectionLimit: 2 },
+    sites: { x: { latencyMs: 500, transient: 0.2 } },
+    seed: 9,
+  });
+  conserve(r);
+  const q = r.queues[0];
+  assert.equal(q.series.readyDepth.length, 10);
+  assert.ok(q.series.readyDepth[0] > 800, String(q.series.readyDepth[0])); // 2 connections x 2/s drain slowly
+  assert.ok(q.series.depth.some((d) => d > 0)); // transient failures wait in the scheduled queue
+  assert.equal(q.series.readyDepth[0], r.paths[0].series.readyDepth[0]);
+});

@@ -58,6 +58,8 @@ interface QState {
   life: QueueLifecycle | null;
   rateCell: GcraCell | null;
   delayed: number;
+  /** Messages of this queue waiting in ready queues. */
+  ready: number;
   index: number;
   /** The batch delayed messages are currently being added to, or -1. */
   openBatch: number;
@@ -155,7 +157,7 @@ export class TrafficSim {
   private events = 0;
   private readonly requeueScratch: number[] = [];
 
-  private readonly qs: { sent: Series; deferred: Series; bounced: Series; expired: Series; retries: Series; throttleDelays: Series; depth: Series };
+  private readonly qs: { sent: Series; deferred: Series; bounced: Series; expired: Series; retries: Series; throttleDelays: Series; depth: Series; readyDepth: Series };
   private readonly ps: { sent: Series; deferred: Series; bounced: Series; throttleSleeps: Series; readyDepth: Series; connections: Series };
 
   constructor(private readonly sc: TrafficScenario) {
@@ -179,7 +181,7 @@ export class TrafficSim {
     });
     if (nQ > 0 && acc <= 0) throw new Error('queue weights sum to 0');
     const mk = (rows: number) => new Series(rows, this.nB);
-    this.qs = { sent: mk(nQ), deferred: mk(nQ), bounced: mk(nQ), expired: mk(nQ), retries: mk(nQ), throttleDelays: mk(nQ), depth: mk(nQ) };
+    this.qs = { sent: mk(nQ), deferred: mk(nQ), bounced: mk(nQ), expired: mk(nQ), retries: mk(nQ), throttleDelays: mk(nQ), depth: mk(nQ), readyDepth: mk(nQ) };
     this.ps = { sent: mk(8), deferred: mk(8), bounced: mk(8), throttleSleeps: mk(8), readyDepth: mk(8), connections: mk(8) };
     for (const q of sc.queues) this.queues.push(this.makeQueue(q.name, q.site, q.config ?? {}));
   }
@@ -212,6 +214,7 @@ export class TrafficSim {
       life: null,
       rateCell: cfg.maxMessageRate ? this.store.cell(throttleKeys.queueMessageRate(name), cfg.maxMessageRate) : null,
       delayed: 0,
+      ready: 0,
       index: this.queues.length,
       openBatch: -1,
       t: { injected: 0, sent: 0, deferred: 0, bounced: 0, expired: 0, retries: 0, throttleDelays: 0, throttleDelaySec: 0, readyQueueFull: 0, configFetches: 0, reaped: 0 },
@@ -387,6 +390,7 @@ export class TrafficSim {
       }
       if (ok) {
         p.ready.pushBack(m);
+        q.ready++;
         this.kick(pIdx);
         return;
       }
@@ -696,6 +700,7 @@ export class TrafficSim {
     const pIdx = this.dPath[d];
     const p = this.paths[pIdx];
     const m = p.ready.shift();
+    if (m >= 0) this.queues[this.mQueue[m]].ready--;
     if (m < 0) {
       this.dState[d] = D_IDLE;
       p.idle.push(d);
@@ -781,6 +786,7 @@ export class TrafficSim {
     const list = this.requeueScratch;
     list.length = 0;
     p.ready.takeAll(list);
+    for (let i = 0; i < list.length; i++) this.queues[this.mQueue[list[i]]].ready--;
     if (inHand >= 0) list.push(inHand);
     for (let i = 0; i < list.length; i++) {
       const m = list[i];
@@ -824,7 +830,10 @@ export class TrafficSim {
 
   private sample(b: number): void {
     const nB = this.nB;
-    for (let i = 0; i < this.queues.length; i++) this.qs.depth.data[i * nB + b] = this.queues[i].delayed;
+    for (let i = 0; i < this.queues.length; i++) {
+      this.qs.depth.data[i * nB + b] = this.queues[i].delayed;
+      this.qs.readyDepth.data[i * nB + b] = this.queues[i].ready;
+    }
     for (let i = 0; i < this.paths.length; i++) {
       const p = this.paths[i];
       this.ps.readyDepth.data[i * nB + b] = p.ready.length;
@@ -868,6 +877,7 @@ export class TrafficSim {
           retries: this.qs.retries.row(i),
           throttleDelays: this.qs.throttleDelays.row(i),
           depth: this.qs.depth.row(i),
+          readyDepth: this.qs.readyDepth.row(i),
         },
       })),
       paths: this.paths.map((p, i) => ({

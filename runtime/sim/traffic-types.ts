@@ -81,6 +81,8 @@ export interface QueueSeries {
   throttleDelays: number[];
   /** Messages in the scheduled (delayed) structure at the end of each bucket. */
   depth: number[];
+  /** This queue's messages waiting in ready queues at the end of each bucket. */
+  readyDepth: number[];
 }
 
 export interface PathTotals {
