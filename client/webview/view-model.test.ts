@@ -34,7 +34,7 @@ test('pool result: shares doughnut, sequence, warm-up and rate charts', () => {
   assert.deepEqual(shares.chart.datasets[0].data, [0.75, 0.25]);
   const seq = vm.sections.find((s) => s.type === 'chart' && s.id === 'pool-sequence');
   assert.ok(seq && seq.type === 'chart');
-  assert.deepEqual(seq.chart.datasets[0].data, [0, 1, 0, 0]);
+  assert.deepEqual(seq.chart.datasets.map((d) => [d.label, d.data]), [['a', [1, 1, 2, 3]], ['b', [0, 1, 1, 1]]]);
   assert.ok(vm.sections.some((s) => s.type === 'chart' && s.id === 'pool-warmup'));
   assert.ok(vm.sections.some((s) => s.type === 'chart' && s.id === 'pool-rates'));
 });

@@ -84,13 +84,19 @@ function poolModel(r: PoolResult): Section[] {
   const sections: Section[] = [
     { type: 'chart', id: 'pool-shares', title: `Share of ${r.picks ?? r.sequence.length} picks per source${r.pool ? ` in ${r.pool}` : ''}`, chart: { type: 'doughnut', labels: sources, datasets: [{ label: 'share', data: sources.map((s) => r.shares[s]) }] } },
   ];
-  // Pick sequence: x = pick number, y = index of the chosen source (a step chart, one line).
-  const index = new Map(sources.map((s, i) => [s, i]));
-  for (const s of r.sequence) if (!index.has(s)) index.set(s, index.size);
+  // Pick sequence: one line per source, its cumulative number of picks after each pick (WRR's interleaving shows
+  // as the lines' staircase; their slopes are the shares).
+  const names = [...new Set([...sources, ...r.sequence])];
   const shown = r.sequence.slice(0, 200);
+  const counts = new Map(names.map((n) => [n, 0]));
+  const cumulative = new Map(names.map((n) => [n, [] as number[]]));
+  for (const pick of shown) {
+    counts.set(pick, counts.get(pick)! + 1);
+    for (const n of names) cumulative.get(n)!.push(counts.get(n)!);
+  }
   sections.push({
-    type: 'chart', id: 'pool-sequence', title: `Pick sequence (first ${shown.length} of ${r.sequence.length})`,
-    chart: { type: 'line', labels: shown.map((_, i) => i + 1), datasets: [{ label: 'source index', data: shown.map((s) => index.get(s)!), stepped: true }], xTitle: 'pick', yTitle: [...index.keys()].map((s, i) => `${i}=${s}`).join(' ') },
+    type: 'chart', id: 'pool-sequence', title: `Pick sequence (first ${shown.length} of ${r.sequence.length}): cumulative picks per source`,
+    chart: { type: 'line', labels: shown.map((_, i) => i + 1), datasets: names.map((n) => ({ label: n, data: cumulative.get(n)!, stepped: true })), xTitle: 'pick', yTitle: 'picks so far' },
   });
   const info = new Map((r.sources ?? []).map((s) => [s.name, s]));
   const rows = sources.map((s) => {

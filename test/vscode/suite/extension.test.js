@@ -92,6 +92,7 @@ describe('Kumo Policy Studio in a real VS Code', function () {
       await vscode.commands.executeCommand('workbench.actions.view.problems');
       const seen = await browserCheck('problems-panel');
       if (seen) assert.ok(seen.problems.some((p) => /retry_intervl|bad\.lua/.test(p)) || seen.problems.length > 0, JSON.stringify(seen.problems));
+      await vscode.commands.executeCommand('workbench.action.closePanel');
       await open('other/plain.lua');
       await new Promise((r) => setTimeout(r, 1500));
       const kumoDiags = vscode.languages.getDiagnostics(workspaceFile('other/plain.lua')).filter((d) => /kumo/i.test(String(d.source)));
