@@ -187,3 +187,20 @@ test('queue depth series: scheduled and ready depths sampled per bucket', () => 
   assert.ok(q.series.depth.some((d) => d > 0)); // transient failures wait in the scheduled queue
   assert.equal(q.series.readyDepth[0], r.paths[0].series.readyDepth[0]);
 });
+
+test('no usable source: transient failures with backoff until expiry; zero retry interval does not spin', () => {
+  const r = simulateTraffic({
+    messages: 10,
+    durationSec: 3600,
+    injectOverSec: 0,
+    queues: [
+      { name: 'a@x.com', weight: 1, site: 'x', config: { egressPool: 'dead', retryInterval: 60, maxAge: 600 } },
+      { name: 'b@x.com', weight: 1, site: 'x', config: { egressPool: 'dead', retryInterval: 0, maxAge: 30 } },
+    ],
+    pools: { dead: { name: 'dead', entries: [{ name: 'ip-9', weight: 0 }] } },
+  });
+  conserve(r);
+  assert.equal(r.totals.delivered, 0);
+  assert.equal(r.totals.expired, 10);
+  assert.equal(r.paths.length, 0);
+});

@@ -151,6 +151,7 @@ export class TrafficSim {
   private bStart: Int32Array = new Int32Array(1024);
   private readonly bFree: number[] = [];
   private spare: number[] | null = null;
+  private readyNowDepth = 0;
 
   private now = 0;
   private bucket = 0;
@@ -547,8 +548,16 @@ export class TrafficSim {
   private schedule(m: number, q: QState, dueMs: number): void {
     this.ensureLive(q);
     const rel = q.model!.release(this.now, dueMs);
-    if (rel === READY_NOW) this.insertReady(m, q);
-    else this.pushDelayed(m, q, rel);
+    if (rel !== READY_NOW) this.pushDelayed(m, q, rel);
+    else if (this.readyNowDepth > 4) {
+      // A zero (or wrapped negative) delay that fails again at once would spin forever, as kumod would
+      // busy-loop; the simulator takes one virtual second per round instead.
+      this.pushDelayed(m, q, this.now + 1000);
+    } else {
+      this.readyNowDepth++;
+      this.insertReady(m, q);
+      this.readyNowDepth--;
+    }
   }
 
   /** requeue without an attempt increment: expired when age(due) >= max_age. */
