@@ -103,13 +103,13 @@ export async function runWriter(options: WriterModeOptions): Promise<{ records: 
       await writer.writeLine(factory.nextLine());
       written++;
     }
-    while (reported < writer.finished.length) options.onSegmentFinished?.(writer.finished[reported++]);
+    for (; reported < writer.finished.length; reported++) options.onSegmentFinished?.(writer.finished[reported]);
     if (written < limit) {
       await writer.flush();
       await new Promise((r) => setTimeout(r, Math.max(5, Math.min(250, 1000 / rate))));
     }
   }
   await writer.close();
-  while (reported < writer.finished.length) options.onSegmentFinished?.(writer.finished[reported++]);
+  for (; reported < writer.finished.length; reported++) options.onSegmentFinished?.(writer.finished[reported]);
   return { records: written, finished: writer.finished };
 }

@@ -251,6 +251,7 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
         reader = path === undefined ? undefined : this.openReader(path);
       }
       let lineInFile = skipLines;
+      let finalRead = false;
       this.currentFile = path;
 
       while (reader) {
@@ -321,6 +322,12 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
           } else if (advance === undefined) {
             // end of the data available right now
             const finished = isSegmentDone(p);
+            if (finished && !finalRead) {
+              // The writer may have appended its last data between our read and its chmod: read once more.
+              finalRead = true;
+              r.resetEof();
+              continue;
+            }
             if (finished) {
               if (r.hasPartialData() || r.inFrame()) {
                 this.emit({
@@ -360,6 +367,7 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
           }
           skipLines = 0;
           lineInFile = 0;
+          finalRead = false;
           consumerSkip.fill(0);
           reader = undefined;
           path = undefined;

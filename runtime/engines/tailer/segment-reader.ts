@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { Decompress } from 'fzstd';
+import { Decompress, decompress as decompressWhole } from 'fzstd';
 
 const ZSTD_MAGIC = 0xfd2fb528;
 const NEWLINE = 10;
@@ -142,7 +142,7 @@ export class SegmentReader {
   private readMore(): boolean {
     const buf = Buffer.allocUnsafe(this.readSize);
     const n = readSync(this.fd, buf, 0, buf.length, this.compressedOffset);
-    if (n === 0) return false;
+    if (n === 0) return this.drainTinyFrame();
     const chunk = n === buf.length ? buf : buf.subarray(0, n);
     if (!this.checkedMagic) this.checkMagic(chunk);
     const at = this.compressedOffset;
@@ -156,6 +156,27 @@ export class SegmentReader {
     }
     if (this.stepOutput > this.maxStepOutput && this.readSize > 1024) this.readSize >>= 1;
     return true;
+  }
+
+  /**
+   * fzstd's streaming decoder waits for 18 bytes before it parses a frame header, so a complete frame shorter than
+   * that (a single short line) would stay buffered until more data arrives. At end of input, such buffered bytes are
+   * tried as a whole frame; if they decode, the output is taken and the buffer emptied (fzstd 0.1.1 internals).
+   */
+  private drainTinyFrame(): boolean {
+    const d = this.decoder as unknown as { s?: unknown; c?: Uint8Array[]; l?: number };
+    if (d.s || !Array.isArray(d.c) || typeof d.l !== 'number' || d.l === 0 || d.l >= 18) return false;
+    const bytes = Buffer.concat(d.c);
+    let out: Uint8Array;
+    try {
+      out = decompressWhole(bytes);
+    } catch {
+      return false; // an incomplete frame: wait for the rest
+    }
+    d.c = [];
+    d.l = 0;
+    if (out.length) this.pending.push(out);
+    return out.length > 0;
   }
 
   /** A file that does not start with a zstd (or skippable) frame is foreign: say so at once, with its first bytes. */

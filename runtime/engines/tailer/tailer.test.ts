@@ -455,3 +455,24 @@ test('LogBatch without a checkpoint: commit is a no-op', () => {
   assert.equal(b.length, 0);
   assert.equal(b.committed, true);
 });
+
+test('tiny zstd frames (under 18 bytes, one short line each) are delivered from growing and finished segments', async () => {
+  const dir = tempDir();
+  const path = join(dir, segName());
+  writeFileSync(path, await zst('{"n":1}\n'));
+  assert.ok(statSync(path).size < 18);
+  const t = await openMultiTailer({ directory: dir, retryDelayMs: 20, exitWhenCaughtUp: true, consumers: [{ name: 'c', maxBatchLatencyMs: 30 }] });
+  assert.deepEqual(ids((await withTimeout(t.next(), 2000, 'tiny 1'))![0].records() as unknown[]), [1]);
+  appendFileSync(path, await zst('{"n":2}\n'));
+  assert.deepEqual(ids((await withTimeout(t.next(), 2000, 'tiny 2'))![0].records() as unknown[]), [2]);
+  const frame = await zst('{"n":3}\n');
+  appendFileSync(path, frame.subarray(0, 6));
+  const pending = t.next();
+  await new Promise((r) => setTimeout(r, 100));
+  appendFileSync(path, frame.subarray(6));
+  assert.deepEqual(ids((await withTimeout(pending, 2000, 'tiny 3'))![0].records() as unknown[]), [3]);
+  appendFileSync(path, await zst('{"n":4}\n'));
+  chmodSync(path, 0o444);
+  assert.deepEqual(ids((await withTimeout(t.next(), 2000, 'tiny 4'))![0].records() as unknown[]), [4]);
+  assert.equal(await t.next(), undefined);
+});
