@@ -1,0 +1,112 @@
+/**
+ * Brings what samples/lua/dead_letter.lua wrote (kumo-jsonl segments `<timestamp>.retry` / `<timestamp>.permanent`,
+ * written with kumo.jsonl.new_writer so the module also runs under kumod) into the dead-letter engine's logs
+ * (`retry-NNNNNN.jsonl`, `permanent-NNNNNN.jsonl`, runtime/engines/dlq), so that `kumo-policy dlq list|replay|purge`
+ * see them. The envelopes are the same JSON lines; only the container changes.
+ * - Only finished (read-only) segments are imported; one still being written is left for later.
+ * - Lines the Lua replay already consumed (its tailer checkpoint `.dead-letter-replay`) are not imported again.
+ * - Each segment's lines are appended durably before the segment is removed: a crash in between imports it
+ *   twice (at-least-once), never zero times. A segment that cannot be decoded to its end keeps its readable
+ *   lines and is renamed `<name>.unreadable` for inspection.
+ */
+import { existsSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { SegmentReader, SegmentDecodeError } from '../engines/tailer/segment-reader';
+import { isSegmentDone } from '../engines/tailer/segments';
+import { loadCheckpoint } from '../engines/tailer/checkpoint';
+import { acquireLock, appendDurably, listSegments, segmentName } from '../engines/dlq/files';
+
+export const LUA_SEGMENT = /^\d{8}-\d{6}(\.\d{1,9})?\.(retry|permanent)$/;
+export const LUA_REPLAY_CHECKPOINT = 'dead-letter-replay';
+const MAX_LOG_BYTES = 64 * 1024 * 1024;
+
+export interface ImportResult {
+  retry: number;
+  permanent: number;
+  /** Segments imported and removed. */
+  segments: number;
+  /** Lines skipped because the Lua replay had already consumed them. */
+  alreadyReplayed: number;
+  /** Segments still writable (a script is writing them). */
+  active: string[];
+  /** Segments that could not be read to their end (renamed `.unreadable`). */
+  unreadable: string[];
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function appendTo(dir: string, prefix: string, lines: string[]): void {
+  if (lines.length === 0) return;
+  const segs = listSegments(dir, prefix);
+  let seq = segs.at(-1)?.seq ?? 1;
+  let path = join(dir, segmentName(prefix, seq));
+  if (sizeOf(path) >= MAX_LOG_BYTES) path = join(dir, segmentName(prefix, ++seq));
+  appendDurably(path, lines.map((l) => l + '\n').join(''));
+}
+
+/** Imports the Lua module's segments in `dir` into the engine's logs; a no-op when there are none. */
+export function importLuaDeadLetters(dir: string): ImportResult {
+  const result: ImportResult = { retry: 0, permanent: 0, segments: 0, alreadyReplayed: 0, active: [], unreadable: [] };
+  if (!existsSync(dir)) return result;
+  const names = readdirSync(dir).filter((n) => LUA_SEGMENT.test(n)).sort();
+  if (names.length === 0) return result;
+  let cp: { name: string; line: number } | undefined;
+  try {
+    const loaded = loadCheckpoint(join(dir, '.' + LUA_REPLAY_CHECKPOINT));
+    if (loaded && resolve(dirname(loaded.file)) === resolve(dir)) cp = { name: basename(loaded.file), line: loaded.line };
+  } catch {
+    cp = undefined; // unreadable: import everything (at-least-once)
+  }
+  const release = acquireLock(dir);
+  try {
+    for (const name of names) {
+      const path = join(dir, name);
+      if (!isSegmentDone(path)) {
+        result.active.push(name);
+        continue;
+      }
+      const kind = name.endsWith('.retry') ? 'retry' : 'permanent';
+      let skip = 0;
+      if (kind === 'retry' && cp) {
+        if (name < cp.name) skip = Infinity;
+        else if (name === cp.name) skip = cp.line;
+      }
+      const lines: string[] = [];
+      let index = 0;
+      let broken = false;
+      const reader = new SegmentReader(path);
+      try {
+        for (let line = reader.nextLine(); line !== null; line = reader.nextLine()) {
+          if (index++ < skip) {
+            result.alreadyReplayed++;
+            continue;
+          }
+          if (line.trim() !== '') lines.push(line);
+        }
+        if (reader.hasPartialData() || reader.inFrame()) broken = true;
+      } catch (e) {
+        if (!(e instanceof SegmentDecodeError)) throw e;
+        broken = true;
+      } finally {
+        reader.close();
+      }
+      appendTo(dir, kind, lines);
+      if (kind === 'retry') result.retry += lines.length;
+      else result.permanent += lines.length;
+      if (broken) {
+        renameSync(path, path + '.unreadable');
+        result.unreadable.push(name);
+      } else unlinkSync(path);
+      result.segments++;
+    }
+  } finally {
+    release();
+  }
+  return result;
+}
