@@ -15,7 +15,7 @@ import { unspecifiedPool, UNSPECIFIED, type EgressPool } from '../engines/egress
 import { nullQueueConfig, type QueueConfig, type PathConfig } from '../engines/scheduler/config';
 import { emptyOfflineMx, lookupOffline, type OfflineMx } from './sim-dns';
 import { installFallbacks, type FallbackReport } from './sim-fallbacks';
-import { installSimMessage, SimMessage } from './sim-message';
+import { installSimMessage, SimMessage, type SimMessageInit } from './sim-message';
 import { toEgressPool, toPathConfig, toQueueConfig, withDefaults, type ConfigTable } from './config-convert';
 import type { SiteInfo, TraceEntry } from './route-types';
 
@@ -51,14 +51,24 @@ export interface ResolvedPath {
   config: PathConfig;
 }
 
-/** A SimMessage passed to Lua as a Message userdata. */
-class MessageArg {
-  constructor(readonly message: SimMessage, private readonly push: (L: LuaState, m: SimMessage) => void) {}
+/** What the simulation reads back from a message after the policy ran on it. */
+export interface MessageView {
+  sender: string;
+  recipients: string[];
+  meta: Record<string, unknown>;
+}
+
+/**
+ * A message handed to the policy: the VM's own Message (made with kumo.make_message) when the VM has
+ * one, else the simulator's. `view` is the live JS object the Lua methods change.
+ */
+export class MessageHandle {
+  constructor(readonly view: MessageView, private readonly push: (L: LuaState) => void, readonly ignored: Set<string> = new Set()) {}
   pushTo(L: LuaState): void {
-    this.push(L, this.message);
+    this.push(L);
   }
   toJSON(): unknown {
-    return { message: { sender: this.message.sender, recipients: this.message.recipients, meta: this.message.meta } };
+    return { message: { sender: this.view.sender, recipients: this.view.recipients, meta: this.view.meta } };
   }
 }
 
@@ -98,7 +108,9 @@ export class PolicySession {
   readonly dns: OfflineMx = emptyOfflineMx();
   readonly notes: string[] = [];
   fallbacks!: FallbackReport;
-  private pushMessage!: (L: LuaState, m: SimMessage) => void;
+  private pushMessage?: (L: LuaState, m: SimMessage) => void;
+  /** True when the VM provides the Message type (kumo.make_message). */
+  vmMessages = false;
   private readonly poolCache = new Map<string, ResolvedPool>();
   private readonly sourceCache = new Map<string, ConfigTable>();
   private tracing: boolean;
@@ -123,7 +135,9 @@ export class PolicySession {
     session = new PolicySession(engine, path, opts);
     session.wrapOn();
     session.fallbacks = await installFallbacks(engine, session.dns);
-    session.pushMessage = installSimMessage(engine);
+    const [has] = await engine.runString("return type(require('kumo').make_message) == 'function'", '=(simulator probe)');
+    session.vmMessages = has === true;
+    if (!session.vmMessages) session.pushMessage = installSimMessage(engine);
     await engine.loadPolicy(path);
     return session;
   }
@@ -182,17 +196,40 @@ export class PolicySession {
     if (this.has('init')) await this.engine.fireEvent('init', []);
   }
 
-  newMessageArg(m: SimMessage): MessageArg {
-    return new MessageArg(m, this.pushMessage);
+  /** A message for the reception event (envelope, meta, headers). */
+  async makeMessage(init: SimMessageInit): Promise<MessageHandle> {
+    if (!this.vmMessages) {
+      const m = new SimMessage(init);
+      const push = this.pushMessage!;
+      return new MessageHandle(m, (L) => push(L, m), m.ignored);
+    }
+    const data = (init.headers ?? []).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n' + (init.body ?? 'Simulated message body.\r\n');
+    const was = this.tracing;
+    this.tracing = false;
+    let obj: unknown;
+    try {
+      [obj] = await this.engine.runString(
+        `local sender, rcpt, data, meta = ...
+local m = require('kumo').make_message(sender, rcpt, data)
+for k, v in pairs(meta) do m:set_meta(k, v) end
+return m`.replace('...', luaString(init.sender) + ', ' + luaString(init.recipients[0] ?? '') + ', ' + luaString(data) + ', ' + luaTable(init.meta ?? {})),
+        '=(simulator message)',
+      );
+    } finally {
+      this.tracing = was;
+    }
+    const view = obj as MessageView & { pushTo?: (L: LuaState) => void };
+    if (!view || typeof view.pushTo !== 'function' || !Array.isArray(view.recipients)) throw new Error('kumo.make_message did not return a Message object');
+    return new MessageHandle(view, (L) => view.pushTo!(L));
   }
 
-  /** Runs the reception event on the message (meta and envelope changes stay on `m`). */
-  async receive(m: SimMessage, event = 'smtp_server_message_received'): Promise<void> {
+  /** Runs the reception event on the message (meta and envelope changes stay on its view). */
+  async receive(m: MessageHandle, event = 'smtp_server_message_received'): Promise<void> {
     if (!this.has(event)) {
-      this.notes.push(`the policy has no '${event}' handler: the message keeps the meta it was given`);
+      if (!this.notes.some((n) => n.includes(`no '${event}' handler`))) this.notes.push(`the policy has no '${event}' handler: the message keeps the meta it was given`);
       return;
     }
-    await this.engine.fireEvent(event, [this.newMessageArg(m), { received_from: '127.0.0.1:50000', received_via: '0.0.0.0:25', hostname: 'simulator' }]);
+    await this.engine.fireEvent(event, [m, { received_from: '127.0.0.1:50000', received_via: '0.0.0.0:25', hostname: 'simulator' }]);
   }
 
   /** The config record this call created, when the handler returned something else than a plain table. */
@@ -323,7 +360,7 @@ export class PolicySession {
       if (!r.resolution.ok) throw new Error(r.resolution.error);
       return {
         site_name: r.resolution.siteName, hosts: r.resolution.hosts, domain, from_mx: false,
-        note: `kumo.dns.lookup_mx(${JSON.stringify(domain)}) failed offline (${m?.error ?? 'no answer'}); no MX records are configured for it, so the domain itself stands in as its MX host (implicit MX)`,
+        note: `no MX records are configured for ${domain} (kumo.dns.lookup_mx offline said: ${m?.error ?? 'no answer'}); using the domain itself as its MX host (implicit MX)`,
       };
     } finally {
       this.tracing = was;
@@ -341,4 +378,15 @@ export class PolicySession {
     const table = withDefaults('make_egress_path', given);
     return { table, config: toPathConfig(table) };
   }
+}
+
+/** A Lua string literal for any text. */
+function luaString(text: string): string {
+  return '"' + text.replace(/[\\"\r\n\0]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\r': '\\r', '\n': '\\n', '\0': '\\0' })[c]!) + '"';
+}
+
+/** A Lua table constructor for string/number/boolean meta values. */
+function luaTable(obj: Record<string, unknown>): string {
+  const parts = Object.entries(obj).map(([k, v]) => `[${luaString(k)}] = ${typeof v === 'number' || typeof v === 'boolean' ? String(v) : luaString(String(v))}`);
+  return `{ ${parts.join(', ')} }`;
 }

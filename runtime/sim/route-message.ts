@@ -8,8 +8,7 @@ import { WrrSelector } from '../engines/egress-pool';
 import { readyQueueName } from '../engines/site-name';
 import { formatThrottle, type ThrottleSpec } from '../values';
 import { localBurst, emissionIntervalNs } from '../engines/throttle/gcra';
-import { PolicySession, type SessionOptions } from './policy-session';
-import { SimMessage } from './sim-message';
+import { PolicySession, type MessageHandle, type SessionOptions } from './policy-session';
 import type { RateInfo, SimulateResult, ThrottleSummary } from './route-types';
 
 export interface RouteRequest {
@@ -48,7 +47,7 @@ export function throttleSummary(queue: ThrottleSpec | null, path: ThrottleSpec |
 export async function routeMessage(req: RouteRequest, existing?: PolicySession): Promise<SimulateResult> {
   const session = existing ?? (await PolicySession.open(req.policy, req.session));
   await session.init();
-  const message = new SimMessage({
+  const handle = await session.makeMessage({
     sender: req.sender,
     recipients: [req.recipient],
     meta: { ...(req.meta ?? {}) },
@@ -60,7 +59,8 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
       ...(req.headers ?? []),
     ],
   });
-  await session.receive(message);
+  await session.receive(handle);
+  const message = handle.view;
   const firstRcpt = message.recipients[0] ?? req.recipient;
   const qn = queueNameFromMeta(message.meta, addressDomain(firstRcpt));
   if (!qn.ok) throw new Error(`computing the queue name: ${qn.error}`);
@@ -96,7 +96,7 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
   if (isNullQueue(queue)) {
     result.discarded = true;
     notes.push("the message is assigned to the 'null' queue: kumod discards it at reception (counted as black-holed, Reception still logged)");
-    return finish(result, session, message);
+    return finish(result, session, handle);
   }
   const qc = await session.queueConfig(queue);
   result.queue_config = qc.table;
@@ -109,7 +109,7 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
   const source = selector.next();
   if (source === null) {
     notes.push(`pool '${pool.pool.name}' has no source with a weight above 0: kumod logs "no sources available" and retries the message`);
-    return finish(result, session, message);
+    return finish(result, session, handle);
   }
   for (const e of pool.pool.entries) await session.source(e.name).catch((err) => {
     throw new Error(`resolving egress pool '${pool.pool.name}': ${(err as Error).message}`);
@@ -125,10 +125,10 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
   const path = await session.pathConfig(routing, source, site.site_name);
   result.path_config = path.table;
   result.throttles = throttleSummary(qc.config.maxMessageRate, path.config.maxMessageRate, path.config.maxConnectionRate, path.config.connectionLimit);
-  return finish(result, session, message);
+  return finish(result, session, handle);
 }
 
-function finish(result: SimulateResult, session: PolicySession, message: SimMessage): SimulateResult {
+function finish(result: SimulateResult, session: PolicySession, message: MessageHandle): SimulateResult {
   if (session.fallbacks.ignoredCalls.size > 0) {
     result.notes.push(`setup calls with no effect on routing were accepted and ignored: ${[...session.fallbacks.ignoredCalls].sort().join(', ')}`);
   }

@@ -14,7 +14,6 @@ import { durationFromLua } from '../values';
 import { TrafficSim } from './traffic-core';
 import type { SimQueue, SiteModel, TrafficScenario, TrafficResult } from './traffic-types';
 import { PolicySession, type SessionOptions } from './policy-session';
-import { SimMessage } from './sim-message';
 import { addMxData, emptyOfflineMx } from './sim-dns';
 import type { ScenarioFile, ScenarioSiteModel, TrafficRunResult } from './traffic-run-types';
 
@@ -100,13 +99,14 @@ export async function runTrafficThroughPolicy(req: TrafficRequest, existing?: Po
       allWeight += w;
       const meta: Record<string, unknown> = { ...(t.meta ?? {}) };
       if (t.name !== null && t.set_tenant_meta !== false && meta.tenant === undefined) meta.tenant = t.name;
-      const msg = new SimMessage({
+      const handle = await session.makeMessage({
         sender: sc.sender ?? 'sender@example.com',
         recipients: [`user@${d.name}`],
         meta,
         headers: [['From', sc.sender ?? 'sender@example.com'], ['To', `user@${d.name}`], ['Subject', 'scenario'], ...Object.entries(t.headers ?? {})],
       });
-      await session.receive(msg);
+      await session.receive(handle);
+      const msg = handle.view;
       const rcpt = msg.recipients[0] ?? `user@${d.name}`;
       const qn = queueNameFromMeta(msg.meta, rcpt.slice(rcpt.lastIndexOf('@') + 1));
       if (!qn.ok) throw new Error(`tenant ${t.name}, domain ${d.name}: computing the queue name: ${qn.error}`);
