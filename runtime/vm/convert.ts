@@ -85,7 +85,8 @@ export function toJs(L: LuaState, idx: number, opts: ToJsOptions = {}, seen: Set
   const t = lua.lua_type(L, idx);
   switch (t) {
     case T.NONE:
-    case T.NIL: return null;
+    case T.NIL:
+    case T.LIGHTUSERDATA: return null; // JSON null from kumo.serde
     case T.BOOLEAN: return lua.lua_toboolean(L, idx);
     case T.NUMBER: return lua.lua_tonumber(L, idx);
     case T.STRING: {

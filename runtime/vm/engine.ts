@@ -15,6 +15,7 @@ import type { ConfigRecord, KumoContext, KumoFunction, KumoFunctions, LogLevel }
 import { allKumoFunctions } from './kumo/all';
 import { defineUserdataType, pushObject, UserdataType } from './userdata';
 import { LuaFunctionRef } from './function-ref';
+import { resolverFromConfig, resolverFromFile } from './kumo/dns';
 
 export interface EngineOptions extends HostOptions {
   /** Receives kumo.log_* output and background task errors. Default: stderr. */
@@ -27,6 +28,10 @@ export interface EngineOptions extends HostOptions {
   functions?: KumoFunctions;
   /** Value of the `kumo.version` field. */
   version?: string;
+  /** Offline DNS data: configure_test_resolver's forms (zone texts, {zones, servfail}). */
+  dnsZones?: unknown;
+  /** A DNS settings file: JSON in configure_test_resolver's shape, or a zone file. */
+  dnsSettingsFile?: string;
 }
 
 /** Result of firing an event: `handled` false when no handler ran to a value; `values` as JS. */
@@ -59,6 +64,7 @@ export class PolicyEngine {
         logSink('error', `error while dispatching ${event}: ${error instanceof LuaError ? error.traceback : String(error)}`);
       },
       validating: options.validating ?? false,
+      dns: options.dnsSettingsFile ? resolverFromFile(options.dnsSettingsFile) : options.dnsZones !== undefined ? resolverFromConfig(options.dnsZones) : undefined,
     };
     installModules(this.ctx, { ...allKumoFunctions(this.ctx), ...(options.functions ?? {}) }, { 'kumo.version': options.version ?? 'simulator' });
     if (options.validating) {

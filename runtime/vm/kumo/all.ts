@@ -2,10 +2,30 @@
 import type { KumoContext, KumoFunctions } from './context';
 import { coreFunctions } from './core';
 import { mpscFunctions } from './mpsc';
+import { constructorFunctions } from './constructors';
+import { serdeFunctions } from './serde';
+import { timeFunctions } from './time';
+import { binaryFunctions } from './binary';
+import { textFunctions } from './text';
+import { dnsFunctions } from './dns';
+import { memoizeFunctions } from './memoize';
+import { httpFunctions } from './http';
+import { fsFunctions } from './fs';
+import { messageFunctions } from './message';
 
 export function allKumoFunctions(ctx: KumoContext): KumoFunctions {
   return {
+    ...constructorFunctions(ctx),
     ...coreFunctions(ctx),
     ...mpscFunctions(ctx),
+    ...serdeFunctions(ctx),
+    ...timeFunctions(ctx),
+    ...binaryFunctions(ctx),
+    ...textFunctions(ctx),
+    ...dnsFunctions(ctx, ctx.dns),
+    ...memoizeFunctions(ctx),
+    ...httpFunctions(ctx),
+    ...fsFunctions(ctx),
+    ...messageFunctions(ctx),
   };
 }

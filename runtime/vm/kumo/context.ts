@@ -3,6 +3,7 @@ import type { LuaState } from '../lua-api';
 import type { LuaHost } from '../host';
 import type { EventRegistry } from '../events';
 import type { Catalog } from '../../catalog/catalog';
+import type { OfflineResolver } from '../dns/zones';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -26,6 +27,8 @@ export interface KumoContext {
   /** Reports an error of a background task (kumod logs it). */
   backgroundError(event: string, error: unknown): void;
   validating: boolean;
+  /** Zone data given to the engine (settings), used until kumo.dns.configure_test_resolver replaces it. */
+  dns?: OfflineResolver;
 }
 
 /** A kumo function implemented in JS: a fengari C function. */
