@@ -18,7 +18,7 @@ import { GcraCell, ThrottleStore } from '../engines/throttle/gcra';
 import { idealConnectionCount, sortByRate, throttleKeys } from '../engines/throttle/rates';
 import { queueConfig, pathConfig, type QueueConfig, type PathConfig } from '../engines/scheduler/config';
 import { retryDelaySec, delayWithJitter } from '../engines/scheduler/backoff';
-import { releaseModel, READY_NOW, SingletonWheels, type ReleaseModel } from '../engines/scheduler/strategy';
+import { releaseModel, READY_NOW, SingletonWheels, SkipListSchedule, type ReleaseModel } from '../engines/scheduler/strategy';
 import { QueueLifecycle, CONFIG_MAINTAINER_PERIOD_MS } from '../engines/scheduler/refresh';
 import { ReadyFifo } from '../engines/scheduler/ready-queue';
 import { TimeHeap } from '../engines/scheduler/heap';
@@ -27,6 +27,8 @@ import { readyQueueName } from '../engines/site-name';
 import type { TrafficScenario, TrafficResult, SiteModel } from './traffic-types';
 
 const NS = 1_000_000;
+/** Heap ids: >= 0 batches, -1-d dispatchers, -1-(QUEUE_WAKE_BASE+q) SkipList maintainer wake-ups. */
+const QUEUE_WAKE_BASE = 1 << 28;
 
 // dispatcher states
 const D_CLOSED = 0;
@@ -55,6 +57,8 @@ interface QState {
   candW: Uint32Array;
   candE: Int32Array;
   model: ReleaseModel | null;
+  /** SkipList queues: buckets and maintainer wake-ups, exactly (batches are the bucket slots). */
+  skip: SkipListSchedule | null;
   life: QueueLifecycle | null;
   rateCell: GcraCell | null;
   delayed: number;
@@ -212,6 +216,7 @@ export class TrafficSim {
       candW: new Uint32Array(0),
       candE: new Int32Array(0),
       model: null,
+      skip: null,
       life: null,
       rateCell: cfg.maxMessageRate ? this.store.cell(throttleKeys.queueMessageRate(name), cfg.maxMessageRate) : null,
       delayed: 0,
@@ -271,6 +276,7 @@ export class TrafficSim {
     if (q.life !== null && !q.life.reaped) return;
     q.life = new QueueLifecycle(this.now, q.cfg);
     q.model = releaseModel(q.cfg, this.now, this.singletons);
+    q.skip = q.cfg.strategy === 'SkipList' ? new SkipListSchedule() : null;
     q.t.configFetches++;
     if (q.selector.state.index !== 0 || q.selector.state.weight !== 0) {
       q.selector = new WrrSelector(q.pool);
@@ -331,6 +337,8 @@ export class TrafficSim {
         const id = heap.pop();
         if (id >= 0) {
           this.fireBatch(id);
+        } else if (-1 - id >= QUEUE_WAKE_BASE) {
+          this.onQueueWake(-1 - id - QUEUE_WAKE_BASE, t);
         } else {
           this.onDispatcher(-1 - id, t);
         }
@@ -404,13 +412,9 @@ export class TrafficSim {
     if (full) {
       // ReadyQueueFull: force_into_delayed with delay_with_jitter(60), no attempt counted
       q.t.readyQueueFull++;
-      let rel = READY_NOW;
-      let due = now;
-      while (rel === READY_NOW) {
-        due = now + delayWithJitter(60, this.rng) * 1000;
-        rel = q.model!.release(now, due);
-      }
-      this.pushDelayed(m, q, rel);
+      let b = -1;
+      while (b < 0) b = this.batchFor(q, now + delayWithJitter(60, this.rng) * 1000);
+      this.addToBatch(b, m, q);
       return;
     }
     // a source-selection delay, or no sources at all: TransientFailure, attempt counted
@@ -419,24 +423,58 @@ export class TrafficSim {
 
   /**
    * Delayed messages are grouped per queue and release time: one heap entry per batch. Messages a
-   * queue re-inserts for the same release time (throttle herds, ticked wheels) share a batch.
+   * queue re-inserts for the same release time (throttle herds, ticked wheels) share a batch. SkipList
+   * queues group by due second and are released by their maintainer's wake-ups.
+   * Returns the batch a message due at `dueMs` joins (created if needed), or -1 when it is ready now.
    */
-  private pushDelayed(m: number, q: QState, releaseMs: number): void {
-    let b = q.openBatch;
-    if (b < 0 || this.bRelease[b] !== releaseMs) {
-      b = this.bFree.length > 0 ? this.bFree.pop()! : this.newBatch();
-      this.bQueue[b] = q.index;
-      this.bRelease[b] = releaseMs;
-      this.bMinCreated[b] = Infinity;
-      this.bStart[b] = 0;
-      q.openBatch = b;
-      this.heap.push(releaseMs, b);
+  private batchFor(q: QState, dueMs: number): number {
+    const skip = q.skip;
+    if (skip !== null) {
+      if (SkipListSchedule.isReadyNow(this.now, dueMs)) return -1;
+      const bucket = SkipListSchedule.bucketOf(dueMs);
+      let b = skip.slotOf(bucket);
+      if (b < 0) {
+        b = this.allocBatch(q, bucket * 1000);
+        if (skip.addBucket(this.now, bucket, b)) this.heap.push(this.now, -1 - (QUEUE_WAKE_BASE + q.index));
+      }
+      return b;
     }
+    const rel = q.model!.release(this.now, dueMs);
+    if (rel === READY_NOW) return -1;
+    let b = q.openBatch;
+    if (b < 0 || this.bRelease[b] !== rel) {
+      b = this.allocBatch(q, rel);
+      q.openBatch = b;
+      this.heap.push(rel, b);
+    }
+    return b;
+  }
+
+  private allocBatch(q: QState, releaseMs: number): number {
+    const b = this.bFree.length > 0 ? this.bFree.pop()! : this.newBatch();
+    this.bQueue[b] = q.index;
+    this.bRelease[b] = releaseMs;
+    this.bMinCreated[b] = Infinity;
+    this.bStart[b] = 0;
+    return b;
+  }
+
+  private addToBatch(b: number, m: number, q: QState): void {
     this.bList[b].push(m);
     const c = this.mCreated[m];
     if (c < this.bMinCreated[b]) this.bMinCreated[b] = c;
     q.delayed++;
     q.life!.touch(this.now);
+  }
+
+  /** A SkipList maintainer wakes: pop every bucket whose second has come, then sleep whole seconds. */
+  private onQueueWake(qi: number, t: number): void {
+    const q = this.queues[qi];
+    const skip = q.skip;
+    if (skip === null || skip.wakeAt !== t) return; // stale
+    for (let b = skip.popDue(t); b >= 0; b = skip.popDue(t)) this.fireBatch(b);
+    const next = skip.sleepAfterWake(t);
+    if (next >= 0) this.heap.push(next, -1 - (QUEUE_WAKE_BASE + qi));
   }
 
   private newBatch(): number {
@@ -499,7 +537,6 @@ export class TrafficSim {
     this.qs.throttleDelays.data[qi * this.nB + this.bucket] += cnt;
     const due = this.now + d * 1000;
     const oldest = due - q.cfg.maxAge * 1000; // created at or before this: expired (age(due) >= max_age)
-    const rel = q.model!.release(this.now, due);
     let start = from;
     let newMin = minCreated;
     if (minCreated <= oldest) {
@@ -520,25 +557,24 @@ export class TrafficSim {
     }
     const w = list.length - start;
     if (w === 0) return;
-    if (rel === READY_NOW) {
+    const b2 = this.batchFor(q, due);
+    if (b2 < 0) {
       for (let j = start; j < list.length; j++) this.insertReady(list[j], q);
       return;
     }
-    this.pushDelayed(list[start], q, rel); // opens (or reuses) the batch for `rel`
-    const b2 = q.openBatch;
     const target = this.bList[b2];
-    if (target.length === 1) {
+    if (target.length === 0) {
       // fresh batch: hand it the array (with its already-handled prefix skipped) instead of copying
       this.bList[b2] = list;
       this.bStart[b2] = start;
-      target.length = 0;
       this.spare = target;
       this.bMinCreated[b2] = newMin;
     } else {
-      for (let j = start + 1; j < list.length; j++) target.push(list[j]);
+      for (let j = start; j < list.length; j++) target.push(list[j]);
       if (newMin < this.bMinCreated[b2]) this.bMinCreated[b2] = newMin;
     }
-    q.delayed += w - 1;
+    q.delayed += w;
+    q.life!.touch(this.now);
   }
 
 
@@ -547,12 +583,12 @@ export class TrafficSim {
   /** Insert with a due time: release per strategy, or straight to insert_ready when already due. */
   private schedule(m: number, q: QState, dueMs: number): void {
     this.ensureLive(q);
-    const rel = q.model!.release(this.now, dueMs);
-    if (rel !== READY_NOW) this.pushDelayed(m, q, rel);
+    const b = this.batchFor(q, dueMs);
+    if (b >= 0) this.addToBatch(b, m, q);
     else if (this.readyNowDepth > 4) {
       // A zero (or wrapped negative) delay that fails again at once would spin forever, as kumod would
       // busy-loop; the simulator takes one virtual second per round instead.
-      this.pushDelayed(m, q, this.now + 1000);
+      this.addToBatch(this.batchFor(q, this.now + 1000), m, q);
     } else {
       this.readyNowDepth++;
       this.insertReady(m, q);

@@ -193,3 +193,31 @@ test('time heap pops in time order, ties in insertion order', () => {
   assert.equal(h.pop(), -1);
   assert.equal(h.peekTime(), Infinity);
 });
+
+test('SkipListSchedule: whole-second buckets, maintainer phase follows the wake that scheduled it', async () => {
+  const { SkipListSchedule } = await import('./strategy');
+  const s = new SkipListSchedule();
+  assert.ok(SkipListSchedule.isReadyNow(1200, 1999));
+  assert.ok(!SkipListSchedule.isReadyNow(1200, 2000));
+  // first insert (queue empty) notifies: the maintainer wakes at 1200, finds nothing due,
+  // and sleeps (5 - 1) whole seconds from 1200: next wake 5200
+  assert.equal(s.addBucket(1200, 5, 100), true);
+  assert.equal(s.wakeAt, 1200);
+  assert.equal(s.popDue(1200), -1);
+  assert.equal(s.sleepAfterWake(1200), 5200);
+  // a later bucket does not notify
+  assert.equal(s.addBucket(2500, 9, 101), false);
+  assert.equal(s.slotOf(9), 101);
+  // an earlier bucket notifies at 3700: re-phased to .700, wakes at 4700 for bucket 4
+  assert.equal(s.addBucket(3700, 4, 102), true);
+  assert.equal(s.popDue(3700), -1);
+  assert.equal(s.sleepAfterWake(3700), 4700);
+  assert.equal(s.popDue(4700), 102);
+  assert.equal(s.popDue(4700), -1);
+  assert.equal(s.sleepAfterWake(4700), 5700); // bucket 5 at .700, not .200
+  assert.equal(s.popDue(5700), 100);
+  assert.equal(s.sleepAfterWake(5700), 9700);
+  assert.equal(s.popDue(9700), 101);
+  assert.equal(s.sleepAfterWake(9700), -1);
+  assert.equal(s.size, 0);
+});

@@ -11,6 +11,7 @@
  * `READY_NOW` means the structure refuses it as already due and kumod goes straight to `insert_ready`.
  */
 import type { QueueConfig, QueueStrategy } from './config';
+import { TimeHeap } from './heap';
 
 export const READY_NOW = -1;
 
@@ -108,10 +109,10 @@ export class SingletonV2 implements ReleaseModel {
 }
 
 /**
- * SkipList: entries ordered by due time bucketed to whole seconds. Refused (ready now) when the due
- * second is not after the current second. The maintainer sleeps whole seconds from the moment it was
- * woken, so it pops a bucket at `bucket second + its phase`; the phase (0..999 ms) is fixed by the first
- * wake-up, which is the first insertion into the queue.
+ * SkipList as a precomputed release time (an approximation of `SkipListSchedule`): entries bucketed to
+ * whole seconds, refused (ready now) when the due second is not after the current second, released at
+ * `bucket second + phase` with the phase (0..999 ms) fixed by the first insertion. kumod re-phases the
+ * maintainer whenever an insertion creates a new front; `SkipListSchedule` models that exactly.
  */
 export class SkipListModel implements ReleaseModel {
   readonly strategy = 'SkipList' as const;
@@ -143,5 +144,70 @@ export function releaseModel(cfg: Pick<QueueConfig, 'strategy' | 'retryInterval'
       return new SingletonV1(singletons);
     case 'SingletonTimerWheelV2':
       return new SingletonV2(singletons);
+  }
+}
+
+/**
+ * The SkipList strategy with its maintainer, exactly: entries grouped in whole-second buckets (the
+ * caller keeps one slot per bucket, e.g. a list of messages); the maintainer sleeps until the front
+ * bucket in whole seconds *from the moment it woke* (so it keeps the sub-second phase of that moment),
+ * and an insertion wakes it at once only when it creates a new front (or the queue was empty).
+ *
+ * Sources: crates/kumod/src/queue/strategy.rs (`SkipList` insert/pop, `DelayedEntry::get_bucketed_due`,
+ * `compute_delay`) and crates/kumod/src/queue/maintainer.rs (`maintain_named_queue`: sleep until
+ * `now + next_due_in`, or one day when empty; woken by `notify_maintainer`).
+ */
+export class SkipListSchedule {
+  /** When the maintainer next wakes (ms), or -1 while it sleeps with nothing to do. */
+  wakeAt = -1;
+  private readonly buckets = new TimeHeap(64);
+  private readonly slots = new Map<number, number>();
+
+  /** Refused by the structure (`Full`): due in the current second or earlier, straight to `insert_ready`. */
+  static isReadyNow(nowMs: number, dueMs: number): boolean {
+    return Math.floor(dueMs / 1000) <= Math.floor(nowMs / 1000);
+  }
+
+  static bucketOf(dueMs: number): number {
+    return Math.floor(dueMs / 1000);
+  }
+
+  /** The caller's slot for a bucket, or -1. */
+  slotOf(bucket: number): number {
+    return this.slots.get(bucket) ?? -1;
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /**
+   * Registers a new bucket with the caller's slot id. Returns true when this notifies the maintainer
+   * (new earliest bucket): it then wakes at `nowMs` (`wakeAt` is set).
+   */
+  addBucket(nowMs: number, bucket: number, slot: number): boolean {
+    const front = this.buckets.peekTime();
+    this.buckets.push(bucket, slot);
+    this.slots.set(bucket, slot);
+    if (bucket < front) {
+      this.wakeAt = nowMs;
+      return true;
+    }
+    return false;
+  }
+
+  /** During a wake-up at `nowMs`: the next slot whose bucket second has been reached, or -1. */
+  popDue(nowMs: number): number {
+    if (this.buckets.peekTime() > Math.floor(nowMs / 1000)) return -1;
+    const bucket = this.buckets.peekTime();
+    this.slots.delete(bucket);
+    return this.buckets.pop();
+  }
+
+  /** After a wake-up at `nowMs`: the next wake time (`now + (front - now_s)` whole seconds), or -1 when empty. */
+  sleepAfterWake(nowMs: number): number {
+    const front = this.buckets.peekTime();
+    this.wakeAt = front === Infinity ? -1 : nowMs + (front - Math.floor(nowMs / 1000)) * 1000;
+    return this.wakeAt;
   }
 }
