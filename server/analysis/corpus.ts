@@ -14,12 +14,12 @@ function git(repo: string, args: string[]): string {
 }
 
 /** undefined when the mirror is absent. */
-export function loadCorpus(repo = DEFAULT_MIRROR): { extras: CorpusFile[]; docBlocks: CorpusFile[] } | undefined {
+export function loadCorpus(repo = DEFAULT_MIRROR, opts: { docs?: boolean } = {}): { extras: CorpusFile[]; docBlocks: CorpusFile[] } | undefined {
   if (!existsSync(repo)) return undefined;
   const files = git(repo, ['ls-tree', '-r', '--name-only', 'HEAD', 'assets/policy-extras', 'docs']).split('\n').filter(Boolean);
   const extras = files.filter((f) => f.endsWith('.lua')).map((f) => ({ name: f, text: git(repo, ['show', `HEAD:${f}`]) }));
   const docBlocks: CorpusFile[] = [];
-  const mds = files.filter((f) => f.endsWith('.md'));
+  const mds = opts.docs === false ? [] : files.filter((f) => f.endsWith('.md'));
   // One `git cat-file --batch` would be faster; `show` of many paths at once keeps it simple.
   for (let i = 0; i < mds.length; i += 200) {
     const chunk = mds.slice(i, i + 200);

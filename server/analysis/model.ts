@@ -11,7 +11,7 @@ import { parseTypeExpr, unionMembers, type TypeExpr } from '../../runtime/catalo
 import { availableIn, compareVersions, isVersion } from '../../runtime/catalog/versions';
 import { codeInfo } from './codes';
 import { ENTITY_LINKS, type EntityKind } from './entities';
-import { parseLua, stringValue, type ParsedChunk } from './parse';
+import { parseSegments, stringValue, type ParseCache } from './parse';
 import { LineIndex } from './text';
 import type { AnalysisSettings, Diagnostic, FixData, Severity } from './types';
 import { checkValueNumber, checkValueString, hasValueParser, type ValueCheck } from './values';
@@ -129,7 +129,9 @@ export interface InlayHintInfo {
 export interface FileModel {
   text: string;
   lines: LineIndex;
-  parsed: ParsedChunk;
+  /** Offsets where error recovery inserted text (placeholders while typing). */
+  insertions: number[];
+  syntaxErrors: number;
   diagnostics: Diagnostic[];
   hovers: HoverTarget[];
   tables: TableContext[];
@@ -167,12 +169,100 @@ const KIND_SETS = {
   rejectsFunction: new Set(['string', 'integer', 'number', 'boolean', 'duration', 'throttle', 'limit', 'cidr', 'enum', 'ip', 'min_free']),
 };
 
+/**
+ * Segments are parsed on their own, so AST ranges are relative to the segment being walked. The walk is
+ * synchronous; this is the start of the segment it is in.
+ */
+let RANGE_BASE = 0;
+
 function nodeRange(n: object): [number, number] {
-  return (n as { range?: [number, number] }).range ?? [0, 0];
+  const r = (n as { range?: [number, number] }).range;
+  return r ? [r[0] + RANGE_BASE, r[1] + RANGE_BASE] : [RANGE_BASE, RANGE_BASE];
 }
 
-export function analyzeText(text: string, settings: AnalysisSettings = {}): FileModel {
-  return new Analyzer(text, settings).run();
+const ROOT_END = Number.MAX_SAFE_INTEGER;
+const PENDING_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** Per-document memory of parsed and walked segments, so an edit re-analyses only what it touched. */
+export interface AnalysisCache {
+  parse: ParseCache;
+  walk: Map<string, SegmentOutput>;
+}
+
+export function newAnalysisCache(): AnalysisCache {
+  return { parse: new Map(), walk: new Map() };
+}
+
+type RootEvent = { decl: number } | { name: string; type: LType };
+
+/** What walking one segment produced, with offsets relative to the segment start. */
+interface SegmentOutput {
+  diagnostics: Diagnostic[];
+  hovers: HoverTarget[];
+  tables: TableContext[];
+  calls: CallContext[];
+  symbols: SymbolInfo[];
+  handlers: HandlerInfo[];
+  entities: EntityRef[];
+  dynamicDefinitions: EntityKind[];
+  strings: Array<[string, number]>;
+  requires: FileModel['requires'];
+  inlays: InlayHintInfo[];
+  insertions: number[];
+  syntaxErrors: number;
+  rootEvents: RootEvent[];
+}
+
+function shiftFix(fix: FixData, d: number): FixData {
+  if (fix.kind === 'add-keys') return { ...fix, insertAt: fix.insertAt + d };
+  if (fix.kind === 'migrate') return { ...fix, start: fix.start + d, end: fix.end + d };
+  return fix;
+}
+
+function shiftSymbol(s: SymbolInfo, d: number): SymbolInfo {
+  return { ...s, start: s.start + d, end: s.end + d, scopeEnd: s.scopeEnd === ROOT_END ? ROOT_END : s.scopeEnd + d };
+}
+
+/** Copies every output with offsets moved by `d`. */
+function shiftOutput(o: SegmentOutput, d: number): SegmentOutput {
+  return {
+    diagnostics: o.diagnostics.map((x) => ({ ...x, start: x.start + d, end: x.end + d, ...(x.fix ? { fix: shiftFix(x.fix, d) } : {}) })),
+    hovers: o.hovers.map((h) => ({ ...h, start: h.start + d, end: h.end + d })),
+    tables: o.tables.map((t) => ({ ...t, start: t.start + d, end: t.end + d })),
+    calls: o.calls.map((c) => ({ ...c, start: c.start + d, end: c.end + d, commas: c.commas.map((x) => x + d) })),
+    symbols: o.symbols.map((s) => shiftSymbol(s, d)),
+    handlers: o.handlers.map((h) => ({ ...h, start: h.start + d, end: h.end + d, fnStart: h.fnStart + d, fnEnd: h.fnEnd + d })),
+    entities: o.entities.map((e) => ({ ...e, start: e.start + d, end: e.end + d })),
+    dynamicDefinitions: o.dynamicDefinitions,
+    strings: o.strings,
+    requires: o.requires.map((r) => ({ ...r, start: r.start + d, end: r.end + d })),
+    inlays: o.inlays.map((i) => ({ ...i, offset: i.offset + d })),
+    insertions: o.insertions.map((x) => x + d),
+    syntaxErrors: o.syntaxErrors,
+    rootEvents: o.rootEvents,
+  };
+}
+
+function typeKey(t: LType): string {
+  switch (t.k) {
+    case 'module': return `m:${t.path}`;
+    case 'object': return `o:${t.name}`;
+    case 'array': return `a:${typeKey(t.of)}`;
+    case 'fn': return `f:${t.fn.name}`;
+    case 'localfn': return `l:${typeKey(t.returns)}`;
+    case 'extras': return `x:${t.name}`;
+    case 'localmod': return `r:${t.name}`;
+    default: return '?';
+  }
+}
+
+function hashString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+export function analyzeText(text: string, settings: AnalysisSettings = {}, cache?: AnalysisCache): FileModel {
+  return new Analyzer(text, settings, cache).run();
 }
 
 class Analyzer {
@@ -181,40 +271,150 @@ class Analyzer {
   private readonly frames: Frame[] = [];
   private conditional = 0;
   private readonly assignedMembers = new Set<string>();
-  private readonly singleHandlers = new Map<string, HandlerInfo>();
   private readonly target?: string;
   private readonly attrByOffset = new Map<number, string>();
+  private root!: Scope;
+  /** Hash of every root-scope declaration and type change so far: part of a segment's cache key. */
+  private rootSig = 2166136261;
+  private rootEvents: RootEvent[] = [];
+  private segStrings = new Map<string, number>();
+  private segDynamic = new Set<EntityKind>();
+  private symbolBase = 0;
 
-  constructor(text: string, private readonly settings: AnalysisSettings) {
-    const parsed = parseLua(text);
+  constructor(text: string, private readonly settings: AnalysisSettings, private readonly cache?: AnalysisCache) {
     this.model = {
-      text, lines: new LineIndex(text), parsed, diagnostics: [], hovers: [], tables: [], calls: [], symbols: [], handlers: [],
+      text, lines: new LineIndex(text), insertions: [], syntaxErrors: 0, diagnostics: [], hovers: [], tables: [], calls: [], symbols: [], handlers: [],
       entities: [], dynamicDefinitions: new Set(), strings: new Map(), requires: [], inlays: [],
     };
     this.target = settings.targetVersion && isVersion(settings.targetVersion) ? settings.targetVersion : undefined;
-    for (const a of parsed.attributes) this.attrByOffset.set(a.nameOffset, a.kind);
     for (const m of text.matchAll(/\.\s*([A-Za-z_]\w*)\s*=(?!=)/g)) this.assignedMembers.add(m[1]);
     for (const m of text.matchAll(/function\s+[A-Za-z_][\w.]*[.:]([A-Za-z_]\w*)\s*\(/g)) this.assignedMembers.add(m[1]);
   }
 
   run(): FileModel {
-    const { parsed } = this.model;
-    for (const e of parsed.errors) this.report('syntax-error', e.start, e.end, e.message);
-    for (const a of parsed.attributes) {
-      if (a.kind !== 'const' && a.kind !== 'close') this.report('unknown-attribute', a.start, a.end, `Unknown attribute '<${a.kind}>': Lua 5.4 knows <const> and <close>.`);
+    const usedParse: ParseCache = new Map();
+    const usedWalk = new Map<string, SegmentOutput>();
+    const segments = parseSegments(this.model.text, this.cache?.parse, usedParse);
+    const context = `${JSON.stringify(this.settings)}\u0001${[...this.assignedMembers].sort().join(',')}\u0001`;
+    this.root = new Scope(undefined, ROOT_END);
+    this.frames.push({ returns: [] });
+    for (const seg of segments) {
+      const key = `${this.rootSig}\u0001${context}${seg.text}`;
+      let out = this.cache?.walk.get(key);
+      if (out) this.replay(shiftOutput(out, seg.start));
+      else {
+        out = this.walkSegment(seg.start, seg.chunk);
+        if (this.cache) out = shiftOutput(out, -seg.start);
+      }
+      usedWalk.set(key, out);
     }
-    if (parsed.ast) {
-      const root = new Scope(undefined, this.model.text.length);
-      this.frames.push({ returns: [] });
-      this.block(parsed.ast.body, root);
-      this.frames.pop();
+    this.frames.pop();
+    RANGE_BASE = 0;
+    if (this.cache) {
+      this.cache.parse = usedParse;
+      this.cache.walk = usedWalk;
     }
-    if (parsed.insertions.length) {
-      // Nothing is reported about placeholders the repair inserted (`kumo.` becomes `kumo.__` while typing).
-      const at = new Set(parsed.insertions);
-      this.model.diagnostics = this.model.diagnostics.filter((d) => d.code === 'syntax-error' || !(at.has(d.start) || at.has(d.end)));
-    }
+    this.duplicateHandlers();
+    for (const d of this.model.diagnostics) d.range = this.model.lines.range(d.start, d.end);
     return this.model;
+  }
+
+  /** Walks one segment and returns what it added to the model (absolute offsets). */
+  private walkSegment(base: number, parsed: import('./parse').ParsedChunk): SegmentOutput {
+    const m = this.model;
+    const mark = {
+      diagnostics: m.diagnostics.length, hovers: m.hovers.length, tables: m.tables.length, calls: m.calls.length, symbols: m.symbols.length,
+      handlers: m.handlers.length, entities: m.entities.length, requires: m.requires.length, inlays: m.inlays.length,
+    };
+    this.rootEvents = [];
+    this.symbolBase = mark.symbols;
+    this.segStrings = new Map();
+    this.segDynamic = new Set();
+    RANGE_BASE = base;
+    for (const e of parsed.errors) this.report('syntax-error', e.start + base, e.end + base, e.message);
+    for (const a of parsed.attributes) {
+      this.attrByOffset.set(a.nameOffset + base, a.kind);
+      if (a.kind !== 'const' && a.kind !== 'close') this.report('unknown-attribute', a.start + base, a.end + base, `Unknown attribute '<${a.kind}>': Lua 5.4 knows <const> and <close>.`);
+    }
+    if (parsed.ast) this.block(parsed.ast.body, this.root);
+    const insertions = parsed.insertions.map((x) => x + base);
+    let diagnostics = m.diagnostics.slice(mark.diagnostics);
+    if (insertions.length) {
+      // Nothing is reported about placeholders the repair inserted (`kumo.` becomes `kumo.__` while typing).
+      const at = new Set(insertions);
+      diagnostics = diagnostics.filter((d) => d.code === 'syntax-error' || !(at.has(d.start) || at.has(d.end)));
+      m.diagnostics.length = mark.diagnostics;
+      m.diagnostics.push(...diagnostics);
+    }
+    m.insertions.push(...insertions);
+    m.syntaxErrors += parsed.errors.length;
+    for (const [k, v] of this.segStrings) m.strings.set(k, (m.strings.get(k) ?? 0) + v);
+    for (const k of this.segDynamic) m.dynamicDefinitions.add(k);
+    return {
+      diagnostics, hovers: m.hovers.slice(mark.hovers), tables: m.tables.slice(mark.tables), calls: m.calls.slice(mark.calls),
+      symbols: m.symbols.slice(mark.symbols), handlers: m.handlers.slice(mark.handlers), entities: m.entities.slice(mark.entities),
+      dynamicDefinitions: [...this.segDynamic], strings: [...this.segStrings], requires: m.requires.slice(mark.requires), inlays: m.inlays.slice(mark.inlays),
+      insertions, syntaxErrors: parsed.errors.length, rootEvents: this.rootEvents,
+    };
+  }
+
+  /** Adds a cached segment's outputs (already shifted) and replays its root-scope effects. */
+  private replay(o: SegmentOutput): void {
+    const m = this.model;
+    m.diagnostics.push(...o.diagnostics);
+    m.hovers.push(...o.hovers);
+    m.tables.push(...o.tables);
+    m.calls.push(...o.calls);
+    m.symbols.push(...o.symbols);
+    m.handlers.push(...o.handlers);
+    m.entities.push(...o.entities);
+    for (const k of o.dynamicDefinitions) m.dynamicDefinitions.add(k);
+    for (const [k, v] of o.strings) m.strings.set(k, (m.strings.get(k) ?? 0) + v);
+    m.requires.push(...o.requires);
+    m.inlays.push(...o.inlays);
+    m.insertions.push(...o.insertions);
+    m.syntaxErrors += o.syntaxErrors;
+    for (const ev of o.rootEvents) {
+      if ('decl' in ev) {
+        const sym = o.symbols[ev.decl];
+        this.root.vars.set(sym.name, sym);
+        this.noteRoot(sym.name, sym.type);
+      } else {
+        const sym = this.root.vars.get(ev.name);
+        if (sym) sym.type = ev.type;
+        this.noteRoot(ev.name, ev.type);
+      }
+    }
+  }
+
+  private noteRoot(name: string, type: LType): void {
+    this.rootSig = hashString(this.rootSig, `${name}=${typeKey(type)};`);
+  }
+
+  /** Records a type change of a root-scope local made while walking (so cached segments can replay it). */
+  private retype(sym: SymbolInfo, type: LType): void {
+    sym.type = type;
+    if (this.root.vars.get(sym.name) === sym) {
+      this.rootEvents.push({ name: sym.name, type });
+      this.noteRoot(sym.name, type);
+    }
+  }
+
+  /** A single-handler event registered twice, unconditionally, at load time. */
+  private duplicateHandlers(): void {
+    const first = new Map<string, HandlerInfo>();
+    for (const h of this.model.handlers) {
+      if (!h.topLevel) continue;
+      const ev = this.catalog.getEvent(h.event);
+      if (!ev || ev.multiple_handlers) continue;
+      const prev = first.get(h.event);
+      if (!prev) {
+        first.set(h.event, h);
+        continue;
+      }
+      const line = this.model.lines.positionAt(prev.start).line + 1;
+      this.report('duplicate-handler', h.start, h.end, `'${h.event}' takes a single handler and already has one (line ${line}); kumod refuses the second registration.`);
+    }
   }
 
   // ---- reporting ----
@@ -224,7 +424,8 @@ class Analyzer {
     const override = this.settings.severities?.[code];
     if (override === 'off') return;
     const severity = extra.severity ?? (override as Severity | undefined) ?? info.severity;
-    const d: Diagnostic = { range: this.model.lines.range(start, end), severity, code, message, start, end };
+    // The range is filled in once all segments are placed (cached segments move).
+    const d: Diagnostic = { range: PENDING_RANGE, severity, code, message, start, end };
     if (extra.fix) d.fix = extra.fix;
     if (extra.tags) d.tags = extra.tags;
     this.model.diagnostics.push(d);
@@ -278,6 +479,10 @@ class Analyzer {
     if (attr) sym.attr = attr;
     scope.vars.set(name, sym);
     this.model.symbols.push(sym);
+    if (scope === this.root) {
+      this.rootEvents.push({ decl: this.model.symbols.length - 1 - this.symbolBase });
+      this.noteRoot(name, type);
+    }
     return sym;
   }
 
@@ -405,7 +610,7 @@ class Analyzer {
         });
       } else {
         if (sym.attr === 'const' || sym.attr === 'close') this.report('assign-to-const', a, b, `'${v.name}' is a <${sym.attr}> local and cannot be assigned.`);
-        if (sym.type.k === 'unknown' && type.k !== 'unknown') sym.type = type;
+        if (sym.type.k === 'unknown' && type.k !== 'unknown') this.retype(sym, type);
         this.hover(a, b, { kind: 'symbol', symbol: sym });
       }
       return;
@@ -457,7 +662,7 @@ class Analyzer {
     this.frames.pop();
     const typed = frame.returns.map((r) => r.type).filter((t) => t.k !== 'unknown');
     const returns = typed.length && typed.every((t) => sameType(t, typed[0])) ? typed[0] : UNKNOWN;
-    if (sym && sym.type.k === 'localfn') sym.type = { k: 'localfn', returns };
+    if (sym && sym.type.k === 'localfn') this.retype(sym, { k: 'localfn', returns });
     if (handlerEvent !== undefined) this.checkHandlerReturns(handlerEvent, frame);
     void fa;
     return { k: 'localfn', returns };
@@ -486,7 +691,7 @@ class Analyzer {
       }
       case 'StringLiteral': {
         const v = stringValue(e.raw);
-        this.model.strings.set(v, (this.model.strings.get(v) ?? 0) + 1);
+        this.segStrings.set(v, (this.segStrings.get(v) ?? 0) + 1);
         return UNKNOWN;
       }
       case 'MemberExpression':
@@ -684,13 +889,6 @@ class Analyzer {
       this.checkOnPlacement(event, a, b);
       const info: HandlerInfo = { event, start: inner[0], end: inner[1], fnStart: fnNode ? nodeRange(fnNode)[0] : cb, fnEnd: fnNode ? nodeRange(fnNode)[1] : cb, topLevel: this.frames.length === 1 && this.conditional === 0 };
       this.model.handlers.push(info);
-      if (ev && !ev.multiple_handlers && info.topLevel) {
-        const prev = this.singleHandlers.get(event);
-        if (prev) {
-          const line = this.model.lines.positionAt(prev.start).line + 1;
-          this.report('duplicate-handler', inner[0], inner[1], `'${event}' takes a single handler and already has one (line ${line}); kumod refuses the second registration.`);
-        } else this.singleHandlers.set(event, info);
-      }
     } else if (nameNode) this.expr(nameNode, scope);
     if (fnNode && fnNode.type === 'FunctionDeclaration') {
       const ev = event ? this.catalog.getEvent(event) : undefined;
@@ -812,7 +1010,7 @@ class Analyzer {
         const v = values.get(link.key);
         if (!v) continue;
         if (v.type === 'StringLiteral') this.entityRef(link.entity, v, link.definition, link.table);
-        else if (link.definition) this.model.dynamicDefinitions.add(link.entity);
+        else if (link.definition) this.segDynamic.add(link.entity);
       } else if (link.itemsKey && link.itemKey) {
         const list = values.get(link.itemsKey);
         if (!list || list.type !== 'TableConstructorExpression') continue;
@@ -825,7 +1023,7 @@ class Analyzer {
               if (link.unique) {
                 const [a0, b0] = nodeRange(g.value);
                 const [a, b] = g.value.raw.length === name.length + 2 ? [a0 + 1, b0 - 1] : [a0, b0];
-                if (seen.has(name)) this.report('duplicate-consumer', a, b, `Consumer name '${name}' is already used in this ${owner} (line ${this.model.lines.positionAt(seen.get(name)!).line + 1}).`);
+                if (seen.has(name)) this.report('duplicate-consumer', a, b, `Consumer name '${name}' is already used by another consumer of this ${owner}; checkpoints and batches would collide.`);
                 else seen.set(name, a);
               } else this.entityRef(link.entity, g.value, link.definition);
             }

@@ -194,3 +194,83 @@ export function stringValue(raw: string): string {
     }
   });
 }
+
+/** One top-level piece of a file, parsed on its own; its AST ranges are relative to `start`. */
+export interface ParsedSegment {
+  start: number;
+  end: number;
+  text: string;
+  chunk: ParsedChunk;
+}
+
+/** Parsed pieces by their text, reused while the user edits elsewhere (null: the text alone does not parse). */
+export type ParseCache = Map<string, ParsedChunk | null>;
+
+/** A top-level statement starting in column 0; `end`, `else`, ... never start one. */
+const TOP_LEVEL = /^(?!(?:end|else|elseif|until|then|and|or|not|in)\b)(?:(?:local|function|return|if|for|while|do|repeat|goto)\b|::|[A-Za-z_]\w*\s*(?:[.:(=[,'"{]|\r?$))/gm;
+const MAX_MERGE = 8;
+
+function strictParse(text: string): ParsedChunk | null {
+  const { code, attributes } = ATTRIBUTE_HINT.test(text) ? stripAttributes(text) : { code: text, attributes: [] };
+  const r = tryParse(code);
+  return isFailure(r) ? null : { ast: r, errors: [], attributes, recovered: false, insertions: [] };
+}
+
+/**
+ * Splits at top-level statements in column 0 and parses each piece, reusing pieces whose text did not change.
+ * A piece that does not parse alone is merged with the following ones (a split inside a long string or an
+ * unindented block); if that does not help either, it is parsed alone with repairs, so an error while typing
+ * stays local to its statement.
+ */
+export function parseSegments(source: string, cache?: ParseCache, used?: ParseCache): ParsedSegment[] {
+  // Long strings and comments (`--[[ ... ]]`) often hold code in column 0: no boundary inside them.
+  const skip: Array<[number, number]> = [];
+  for (let i = source.indexOf('['); i >= 0; ) {
+    const m = /^\[(=*)\[/.exec(source.slice(i, i + 64));
+    if (m) {
+      const close = source.indexOf(`]${m[1]}]`, i + m[0].length);
+      const end = close < 0 ? source.length : close + m[1].length + 2;
+      skip.push([i, end]);
+      i = source.indexOf('[', end);
+    } else i = source.indexOf('[', i + 1);
+  }
+  const bounds = [0];
+  let k = 0;
+  for (const m of source.matchAll(TOP_LEVEL)) {
+    const at = m.index!;
+    while (k < skip.length && skip[k][1] <= at) k++;
+    if (at > 0 && !(k < skip.length && skip[k][0] < at && at < skip[k][1])) bounds.push(at);
+  }
+  bounds.push(source.length);
+  const get = (text: string, tolerant: boolean): ParsedChunk | null => {
+    const key = tolerant ? `\u0001${text}` : text;
+    let r = cache?.get(key);
+    if (r === undefined) r = tolerant ? parseLua(text) : strictParse(text);
+    used?.set(key, r);
+    return r;
+  };
+  const out: ParsedSegment[] = [];
+  let i = 0;
+  while (i < bounds.length - 1) {
+    const start = bounds[i];
+    let done = false;
+    for (let k = 1; k <= MAX_MERGE && i + k < bounds.length; k++) {
+      const end = bounds[i + k];
+      const text = source.slice(start, end);
+      const chunk = get(text, false);
+      if (chunk) {
+        out.push({ start, end, text, chunk });
+        i += k;
+        done = true;
+        break;
+      }
+    }
+    if (!done) {
+      const end = bounds[i + 1];
+      const text = source.slice(start, end);
+      out.push({ start, end, text, chunk: get(text, true)! });
+      i += 1;
+    }
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { getCatalog } from '../../runtime/catalog/catalog';
 import { suggest } from '../../runtime/catalog/suggest';
 import { codeInfo } from './codes';
-import { analyzeText, type FileModel } from './model';
+import { analyzeText, newAnalysisCache, type AnalysisCache, type FileModel } from './model';
 import { complete } from './completion';
 import { codeActions, documentSymbols, entityAt, inlayHints, signatureHelp } from './features';
 import { hoverAt } from './hover';
@@ -22,6 +22,7 @@ interface Doc {
   path: string;
   text: string;
   model?: FileModel;
+  cache?: AnalysisCache;
 }
 
 export class AnalysisService {
@@ -41,7 +42,8 @@ export class AnalysisService {
   setDocument(path: string, text: string): void {
     const doc = this.docs.get(path);
     if (doc && doc.text === text) return;
-    this.docs.set(path, { path, text });
+    // The segment cache survives edits: only the changed statements are parsed and walked again.
+    this.docs.set(path, { path, text, cache: doc?.cache ?? newAnalysisCache() });
     this.disk.delete(path);
   }
 
@@ -61,7 +63,7 @@ export class AnalysisService {
   model(path: string): FileModel | undefined {
     const doc = this.docs.get(path) ?? this.diskDoc(path);
     if (!doc) return undefined;
-    doc.model ??= analyzeText(doc.text, this.settings);
+    doc.model ??= analyzeText(doc.text, this.settings, doc.cache);
     return doc.model;
   }
 
@@ -152,7 +154,7 @@ export class AnalysisService {
     const prefixes = catalog.dynamicEvents.map((d) => /^([a-z_]+)</.exec(d.pattern)?.[1]).filter((p): p is string => !!p);
     for (const h of m.handlers) {
       const name = h.event;
-      if (m.parsed.insertions.some((x) => x >= h.start && x <= h.end + 1)) continue; // still being typed
+      if (m.insertions.some((x) => x >= h.start && x <= h.end + 1)) continue; // still being typed
       if (catalog.getEvent(name) || prefixes.some((p) => name.startsWith(p)) || nonDefEventRefs.has(name)) continue;
       if ((strings.get(name) ?? 0) > 1) continue;
       const s = suggest(name, catalog.events.keys());
