@@ -114,7 +114,10 @@ export async function previewPoolThroughPolicy(req: PoolRequest, existing?: Poli
   const caps = infos.map((s) => s.cap_per_hour ?? Infinity);
   let rates: number[];
   if (offered !== null) rates = waterFill(weights, caps, offered);
-  else if (caps.every((c, i) => weights[i] === 0 || Number.isFinite(c))) rates = waterFill(weights, caps, Infinity);
+  else if (caps.every((c, i) => weights[i] === 0 || Number.isFinite(c))) {
+    rates = waterFill(weights, caps, Infinity);
+    notes.push('no --rate given: effective shares are shown at saturation (every source at its cap); pass --rate N/h for a given load');
+  }
   else {
     rates = caps.map((c, i) => (weights[i] === 0 ? 0 : c));
     notes.push('no --rate given and some sources are unlimited: effective shares equal the configured shares; pass --rate N/h to see capped sources shed traffic');

@@ -13,7 +13,8 @@ import type { PathConfig, QueueConfig } from '../engines/scheduler/config';
 import { durationFromLua } from '../values';
 import { TrafficSim } from './traffic-core';
 import type { SimQueue, SiteModel, TrafficScenario, TrafficResult } from './traffic-types';
-import { PolicySession, type SessionOptions } from './policy-session';
+import { PolicySession, luaErrorText, type SessionOptions } from './policy-session';
+import { LuaError } from '../vm/errors';
 import { addMxData, emptyOfflineMx } from './sim-dns';
 import type { ScenarioFile, ScenarioSiteModel, TrafficRunResult } from './traffic-run-types';
 
@@ -168,7 +169,18 @@ export async function runTrafficThroughPolicy(req: TrafficRequest, existing?: Po
   let refreshCalls = 0;
   const refresh = (queueName: string): Partial<QueueConfig> | undefined => {
     refreshCalls++;
-    const r = session.queueConfigSync(queueName);
+    let r;
+    try {
+      r = session.queueConfigSync(queueName);
+    } catch (e) {
+      // kumod logs a failed refresh and keeps the queue's current config
+      const key = `refresh-error:${queueName}`;
+      if (!noted.has(key)) {
+        noted.add(key);
+        notes.push(`refreshing ${queueName}: get_queue_config failed (${e instanceof LuaError ? luaErrorText(e) : (e as Error).message}); the queue keeps its current config, as kumod does`);
+      }
+      return undefined;
+    }
     const pool = r.config.egressPool ?? 'unspecified';
     if (!pools[pool]) {
       const key = `pool:${queueName}:${pool}`;
