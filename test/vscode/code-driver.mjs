@@ -124,8 +124,10 @@ async function browserCheck(page, name, resultFile, title) {
   const result = { name, webviews: [], problems: [], screenshot: join(artifacts, `${name}.png`) };
   try {
     const deadline = Date.now() + 20000;
+    const frames = new Map();
     while (Date.now() < deadline) {
       result.webviews = [];
+      frames.clear();
       for (const frame of page.frames()) {
         const info = await frame.evaluate(() => {
           const rendered = document.body?.dataset?.rendered;
@@ -140,11 +142,22 @@ async function browserCheck(page, name, resultFile, title) {
           });
           return { title: document.querySelector('h1')?.textContent ?? '', rendered: Number(rendered), canvases, bodyClass: document.body.className };
         }).catch(() => undefined);
-        if (info) result.webviews.push(info);
+        if (info) {
+          result.webviews.push(info);
+          frames.set(info.title, frame);
+        }
       }
       result.problems = await page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => r.textContent ?? '')).catch(() => []);
       if (name.startsWith('problems') ? result.problems.length > 0 : result.webviews.some((w) => w.title.includes(title.split('|')[0]) && w.bodyClass.includes(title.split('|')[1] ?? '') && w.canvases.some((c) => c.painted > 0))) break;
       await page.waitForTimeout(300);
+    }
+    // `click-…` checks click the first file:line link of the event trace, as a user would.
+    if (name.startsWith('click-')) {
+      const frame = [...frames.entries()].find(([t]) => t.includes(title.split('|')[0]))?.[1];
+      if (frame) {
+        result.clicked = await frame.$eval('ol.trace a', (a) => a.textContent).catch(() => undefined);
+        await frame.click('ol.trace a').catch((e) => { result.error = String(e); });
+      }
     }
     await page.waitForTimeout(500);
     await page.screenshot({ path: result.screenshot });

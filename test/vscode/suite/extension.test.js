@@ -183,8 +183,17 @@ describe('Kumo Policy Studio in a real VS Code', function () {
         }
         if (c.id === 'kumomta.simulateQueue') {
           assert.equal(api.ctx.panels.lastModel.feature, 'simulate');
-          const seen = await browserCheck('webview-simulate-queue', 'Queue simulation');
-          if (seen) assert.ok(seen.webviews.some((w) => /Queue simulation/.test(w.title) && w.canvases.length >= 1 && w.canvases.every((x) => x.painted > 0)), JSON.stringify(seen.webviews.map((w) => [w.title, w.canvases])));
+          const seen = await browserCheck('click-webview-simulate-queue', 'Queue simulation');
+          if (seen) {
+            assert.ok(seen.webviews.some((w) => /Queue simulation/.test(w.title) && w.canvases.length >= 1 && w.canvases.every((x) => x.painted > 0)), JSON.stringify(seen.webviews.map((w) => [w.title, w.canvases])));
+            // The driver clicked the trace's first file:line link: the policy opens at that line.
+            assert.match(seen.clicked ?? '', /init\.lua:\d+/);
+            const [, line] = /:(\d+)$/.exec(seen.clicked);
+            await waitFor('trace link opens the policy', () => {
+              const ed = vscode.window.activeTextEditor;
+              return ed && ed.document.uri.path.endsWith('/init.lua') && ed.selection.active.line === Number(line) - 1;
+            }, 10000);
+          }
         }
         if (c.id === 'kumomta.replayDeadLetters') {
           const seen = await browserCheck('webview-dead-letters', 'Dead letters');
