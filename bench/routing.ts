@@ -10,9 +10,20 @@ export async function run(): Promise<Record<string, string | number>> {
   const messages = 1_000_000;
   // warm-up on a small run so the JIT has seen the hot paths
   simulateTraffic(routingBenchScenario(20_000, 2));
-  const t0 = performance.now();
-  const r = simulateTraffic(routingBenchScenario(messages, 1));
-  const ms = performance.now() - t0;
+  // two timed runs of the same seeded scenario (identical results); the faster one is reported, both are listed
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  let r = simulateTraffic(routingBenchScenario(20_000, 3));
+  for (let i = 0; i < 2; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    r = simulateTraffic(routingBenchScenario(messages, 1));
+    walls.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1000);
+  }
+  const ms = Math.min(...walls);
+  const cpuMs = Math.min(...cpus);
 
   const pool = { name: 'pool2', entries: [{ name: 'ip-2', weight: 2 }, { name: 'ip-3', weight: 1 }, { name: 'ip-4', weight: 5 }] };
   previewPool(pool, 1000);
@@ -26,7 +37,11 @@ export async function run(): Promise<Record<string, string | number>> {
     'routing.traffic.messages': messages,
     'routing.traffic.simulated_s': r.durationSec,
     'routing.traffic.wall_ms': Math.round(ms),
+    'routing.traffic.wall_ms_runs': walls.map((w) => Math.round(w)).join(','),
     'routing.traffic.messages_per_s': Math.round((messages / ms) * 1000),
+    // CPU time of this process: the wall figure suffers when other work shares the machine
+    'routing.traffic.cpu_ms': Math.round(cpuMs),
+    'routing.traffic.messages_per_cpu_s': Math.round((messages / cpuMs) * 1000),
     'routing.traffic.delivered': r.totals.delivered,
     'routing.traffic.deferred': r.totals.deferred,
     'routing.traffic.bounced': r.totals.bounced,

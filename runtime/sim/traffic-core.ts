@@ -27,7 +27,11 @@ import { readyQueueName } from '../engines/site-name';
 import type { TrafficScenario, TrafficResult, SiteModel } from './traffic-types';
 
 const NS = 1_000_000;
-/** Heap ids: >= 0 batches, -1-d dispatchers, -1-(QUEUE_WAKE_BASE+q) SkipList maintainer wake-ups. */
+/**
+ * Heap ids: >= 0 batches, -1-d dispatcher steps, -1-(IDLE_CHECK_BASE+d) idle-timeout checks,
+ * -1-(QUEUE_WAKE_BASE+q) SkipList maintainer wake-ups.
+ */
+const IDLE_CHECK_BASE = 1 << 27;
 const QUEUE_WAKE_BASE = 1 << 28;
 
 // dispatcher states
@@ -143,6 +147,9 @@ export class TrafficSim {
   private dOut: Uint8Array = new Uint8Array(256);
   private dDelivered: Int32Array = new Int32Array(256);
   private dWake: Float64Array = new Float64Array(256);
+  /** When the dispatcher last went idle, and the time of its pending idle check (-1: none). */
+  private dIdleSince: Float64Array = new Float64Array(256);
+  private dIdleCheck: Float64Array = new Float64Array(256).fill(-1);
   private dCount = 0;
   private readonly dFree: number[] = [];
 
@@ -339,6 +346,8 @@ export class TrafficSim {
           this.fireBatch(id);
         } else if (-1 - id >= QUEUE_WAKE_BASE) {
           this.onQueueWake(-1 - id - QUEUE_WAKE_BASE, t);
+        } else if (-1 - id >= IDLE_CHECK_BASE) {
+          this.onIdleCheck(-1 - id - IDLE_CHECK_BASE, t);
         } else {
           this.onDispatcher(-1 - id, t);
         }
@@ -671,6 +680,10 @@ export class TrafficSim {
       this.dOut = grow(this.dOut);
       this.dDelivered = grow(this.dDelivered);
       this.dWake = grow(this.dWake);
+      this.dIdleSince = grow(this.dIdleSince);
+      const ic = grow(this.dIdleCheck);
+      ic.fill(-1, this.dIdleCheck.length);
+      this.dIdleCheck = ic;
     }
     return d;
   }
@@ -691,6 +704,7 @@ export class TrafficSim {
     const p = this.paths[this.dPath[d]];
     this.dState[d] = D_CLOSED;
     this.dWake[d] = -1;
+    this.dIdleCheck[d] = -1;
     p.open--;
     this.dFree.push(d);
   }
@@ -733,12 +747,22 @@ export class TrafficSim {
       case D_DELIVERING:
         this.finish(d);
         return;
-      case D_IDLE:
-        this.closeDispatcher(d);
-        return;
       default:
         return;
     }
+  }
+
+  private onIdleCheck(d: number, t: number): void {
+    if (this.dIdleCheck[d] !== t) return; // stale
+    this.dIdleCheck[d] = -1;
+    if (this.dState[d] !== D_IDLE) return; // busy again: the next idle spell arms a new check
+    const due = this.dIdleSince[d] + this.paths[this.dPath[d]].cfg.idleTimeout * 1000;
+    if (due <= t) {
+      this.closeDispatcher(d);
+      return;
+    }
+    this.dIdleCheck[d] = due;
+    this.heap.push(due, -1 - (IDLE_CHECK_BASE + d));
   }
 
   private startNext(d: number): void {
@@ -747,9 +771,17 @@ export class TrafficSim {
     const m = p.ready.shift();
     if (m >= 0) this.queues[this.mQueue[m]].ready--;
     if (m < 0) {
+      // idle: the connection closes after idle_timeout without work. One pending check per dispatcher
+      // (re-armed from `dIdleSince` when it fires early) instead of one event per idle spell.
       this.dState[d] = D_IDLE;
+      this.dWake[d] = -1;
+      this.dIdleSince[d] = this.now;
       p.idle.push(d);
-      this.wake(d, this.now + p.cfg.idleTimeout * 1000);
+      if (this.dIdleCheck[d] < 0) {
+        const at = this.now + p.cfg.idleTimeout * 1000;
+        this.dIdleCheck[d] = at;
+        this.heap.push(at, -1 - (IDLE_CHECK_BASE + d));
+      }
       return;
     }
     this.dMsg[d] = m;
