@@ -4,10 +4,10 @@ import { option, parseArgs, rejectUnknownOptions, UsageError } from './args';
 import type { CliIo } from './io';
 import { previewPoolThroughPolicy } from '../sim/pool-preview';
 import { formatPoolText } from '../sim/pool-text';
-import { reportSimError, sessionOptions } from '../sim/cli-support';
+import { reportSimError, sessionOptions, SESSION_OPTIONS } from '../sim/cli-support';
 import { parseThrottle } from '../values';
 
-const USAGE = 'usage: kumo-policy pool POLICY POOL [--picks N] [--domain D] [--rate N/h] [--delivery-ms MS] [--format text|json] [--timeout SECONDS] [--policy-extras DIR]\n';
+const USAGE = 'usage: kumo-policy pool POLICY POOL [--picks N] [--domain D] [--rate N/h] [--delivery-ms MS] [--format text|json] [--dns FILE] [--mx domain=host1,host2]... [--timeout SECONDS] [--policy-extras DIR]\n';
 
 /**
  * `kumo-policy pool POLICY POOL`: the exact sequence of sources kumod's weighted round robin picks for
@@ -24,7 +24,7 @@ export async function runPoolCommand(argv: string[], io: CliIo): Promise<number>
   let sess: ReturnType<typeof sessionOptions>;
   try {
     const args = parseArgs(argv);
-    rejectUnknownOptions(args, ['picks', 'domain', 'rate', 'delivery-ms', 'format', 'timeout', 'policy-extras', 'path']);
+    rejectUnknownOptions(args, ['picks', 'domain', 'rate', 'delivery-ms', 'format', ...SESSION_OPTIONS]);
     if (args.positional.length !== 2) throw new UsageError('POLICY and POOL are required');
     policy = resolve(args.positional[0]);
     pool = args.positional[1];

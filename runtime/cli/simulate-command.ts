@@ -5,9 +5,9 @@ import type { CliIo } from './io';
 import { routeMessage } from '../sim/route-message';
 import { parseHeaderOption } from '../sim/sim-message';
 import { formatSimulateText } from '../sim/route-text';
-import { reportSimError, sessionOptions } from '../sim/cli-support';
+import { reportSimError, sessionOptions, SESSION_OPTIONS } from '../sim/cli-support';
 
-const USAGE = "usage: kumo-policy simulate POLICY --sender S --recipient R [--meta k=v]... [--header 'Name: value']... [--format text|json] [--timeout SECONDS] [--policy-extras DIR]\n";
+const USAGE = "usage: kumo-policy simulate POLICY --sender S --recipient R [--meta k=v]... [--header 'Name: value']... [--format text|json] [--dns FILE] [--mx domain=host1,host2]... [--timeout SECONDS] [--policy-extras DIR]\n";
 
 /**
  * `kumo-policy simulate POLICY --sender S --recipient R`: runs the policy's reception event on a message
@@ -24,7 +24,7 @@ export async function runSimulateCommand(argv: string[], io: CliIo): Promise<num
   let sess: ReturnType<typeof sessionOptions>;
   try {
     const args = parseArgs(argv);
-    rejectUnknownOptions(args, ['sender', 'recipient', 'meta', 'header', 'format', 'timeout', 'policy-extras', 'path']);
+    rejectUnknownOptions(args, ['sender', 'recipient', 'meta', 'header', 'format', ...SESSION_OPTIONS]);
     if (args.positional.length !== 1) throw new UsageError('POLICY is required (one file)');
     policy = resolve(args.positional[0]);
     const s = option(args, 'sender');

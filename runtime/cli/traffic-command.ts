@@ -4,9 +4,9 @@ import { option, parseArgs, rejectUnknownOptions, UsageError } from './args';
 import type { CliIo } from './io';
 import { readScenario, runTrafficThroughPolicy, ScenarioError } from '../sim/traffic-policy';
 import { formatTrafficText } from '../sim/traffic-text';
-import { reportSimError, sessionOptions } from '../sim/cli-support';
+import { reportSimError, sessionOptions, SESSION_OPTIONS } from '../sim/cli-support';
 
-const USAGE = 'usage: kumo-policy traffic POLICY --scenario FILE [--format text|json] [--timeout SECONDS] [--policy-extras DIR]\n';
+const USAGE = 'usage: kumo-policy traffic POLICY --scenario FILE [--format text|json] [--dns FILE] [--mx domain=host1,host2]... [--timeout SECONDS] [--policy-extras DIR]\n';
 
 /**
  * `kumo-policy traffic POLICY --scenario FILE`: N messages over a tenant/domain mix and a failure model,
@@ -20,7 +20,7 @@ export async function runTrafficCommand(argv: string[], io: CliIo): Promise<numb
   let sess: ReturnType<typeof sessionOptions>;
   try {
     const args = parseArgs(argv);
-    rejectUnknownOptions(args, ['scenario', 'format', 'timeout', 'policy-extras', 'path']);
+    rejectUnknownOptions(args, ['scenario', 'format', ...SESSION_OPTIONS]);
     if (args.positional.length !== 1) throw new UsageError('POLICY is required (one file)');
     policy = resolve(args.positional[0]);
     const s = option(args, 'scenario');

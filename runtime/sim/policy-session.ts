@@ -13,7 +13,7 @@ import type { LuaFunctionRef } from '../vm/function-ref';
 import { parseQueueName, NULL_QUEUE } from '../engines/queue-name';
 import { unspecifiedPool, UNSPECIFIED, type EgressPool } from '../engines/egress-pool';
 import { nullQueueConfig, type QueueConfig, type PathConfig } from '../engines/scheduler/config';
-import { emptyOfflineMx, lookupOffline, type OfflineMx } from './sim-dns';
+import { addTestResolverConfig, emptyOfflineMx, lookupOffline, type OfflineMx } from './sim-dns';
 import { installFallbacks, type FallbackReport } from './sim-fallbacks';
 import { installSimMessage, SimMessage, type SimMessageInit } from './sim-message';
 import { toEgressPool, toPathConfig, toQueueConfig, withDefaults, type ConfigTable } from './config-convert';
@@ -33,6 +33,9 @@ export interface SessionOptions {
   log?: EngineOptions['log'];
   /** Record a trace of event calls (default true). */
   trace?: boolean;
+  /** Offline DNS the policy sees before any kumo.dns.configure_test_resolver: zone texts (or {zone, secure}). */
+  dnsZones?: unknown[];
+  servfail?: string[];
 }
 
 export interface ResolvedQueueConfig {
@@ -131,9 +134,11 @@ export class PolicySession {
       output: opts.output ?? (() => undefined),
       log: opts.log ?? (() => undefined),
       trace: (t) => session?.onTrace(t),
+      dnsZones: opts.dnsZones && opts.dnsZones.length > 0 ? { zones: opts.dnsZones, servfail: opts.servfail ?? [] } : undefined,
     });
     session = new PolicySession(engine, path, opts);
     session.wrapOn();
+    if (opts.dnsZones && opts.dnsZones.length > 0) addTestResolverConfig(session.dns, { zones: opts.dnsZones, servfail: opts.servfail ?? [] });
     session.fallbacks = await installFallbacks(engine, session.dns);
     const [has] = await engine.runString("return type(require('kumo').make_message) == 'function'", '=(simulator probe)');
     session.vmMessages = has === true;

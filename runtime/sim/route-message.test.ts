@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { repoRoot } from './test-fixtures';
 import { routeMessage } from './route-message';
 import { LuaError } from '../vm/errors';
@@ -142,4 +144,21 @@ test('CLI: simulate --format json prints the issue keys; usage errors exit 2', a
   const bad = captureIo();
   assert.equal(await runSimulateCommand([SEED, '--recipient', 'b@gmail.com'], bad), 2);
   assert.match(bad.stderr, /--sender is required/);
+});
+
+test('CLI: --mx and --dns give the offline resolver MX data (site_name factored as kumod does)', async () => {
+  const sample = join(repoRoot(), 'samples', 'policy', 'init.lua');
+  const io = captureIo();
+  const code = await runSimulateCommand([sample, '--sender', 'a@example.com', '--recipient', 'b@yahoo.com', '--mx', 'yahoo.com=mta6.am0.yahoodns.net,mta5.am0.yahoodns.net,mta7.am0.yahoodns.net', '--format', 'json'], io);
+  assert.equal(code, 0, io.stderr);
+  const r = JSON.parse(io.stdout);
+  assert.equal(r.site_name, '(mta6|mta5|mta7).am0.yahoodns.net', 'preferences 10, 20, 30 keep the given order');
+  const dir = mkdtempSync(join(tmpdir(), 'sim-dns-'));
+  const zone = join(dir, 'zones.json');
+  writeFileSync(zone, JSON.stringify({ zones: ['$ORIGIN example.org.\n@ 300 IN MX 10 mx-b.example.net.\n@ 300 IN MX 10 mx-a.example.net.\n'] }));
+  const io2 = captureIo();
+  assert.equal(await runSimulateCommand([sample, '--sender', 'a@example.com', '--recipient', 'b@example.org', '--dns', zone, '--format', 'json'], io2), 0, io2.stderr);
+  const r2 = JSON.parse(io2.stdout);
+  assert.equal(r2.site_name, '(mx-a|mx-b).example.net', 'same preference: sorted');
+  assert.deepEqual(r2.site.hosts, ['mx-a.example.net.', 'mx-b.example.net.']);
 });

@@ -149,3 +149,22 @@ export function mailExchangerTable(domain: string, r: SiteResolution & { ok: tru
     is_mx: r.isMx,
   };
 }
+
+/** Zone text holding the MX records of `domain` (hosts in preference order, 10 apart). */
+export function mxZoneText(domain: string, hosts: readonly string[]): string {
+  const origin = domain.endsWith('.') ? domain : domain + '.';
+  const lines = hosts.map((h, i) => `@ 300 IN MX ${(i + 1) * 10} ${h.endsWith('.') ? h : h + '.'}`);
+  return `$ORIGIN ${origin}\n${lines.join('\n')}\n`;
+}
+
+/** Reads a DNS settings file: JSON in configure_test_resolver's shape, or zone-file text. */
+export function readDnsSettings(text: string): { zones: unknown[]; servfail: string[] } {
+  const t = text.trimStart();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    const v = JSON.parse(text) as unknown;
+    if (Array.isArray(v)) return { zones: v, servfail: [] };
+    const o = v as { zones?: unknown; servfail?: unknown };
+    return { zones: Array.isArray(o.zones) ? o.zones : [], servfail: Array.isArray(o.servfail) ? o.servfail.map(String) : [] };
+  }
+  return { zones: [text], servfail: [] };
+}

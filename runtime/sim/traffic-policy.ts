@@ -15,7 +15,7 @@ import { TrafficSim } from './traffic-core';
 import type { SimQueue, SiteModel, TrafficScenario, TrafficResult } from './traffic-types';
 import { PolicySession, luaErrorText, type SessionOptions } from './policy-session';
 import { LuaError } from '../vm/errors';
-import { addMxData, emptyOfflineMx } from './sim-dns';
+import { addMxData, emptyOfflineMx, mxZoneText } from './sim-dns';
 import type { ScenarioFile, ScenarioSiteModel, TrafficRunResult } from './traffic-run-types';
 
 export class ScenarioError extends Error {}
@@ -79,7 +79,9 @@ export interface TrafficRequest {
 export async function runTrafficThroughPolicy(req: TrafficRequest, existing?: PolicySession): Promise<TrafficRunResult> {
   const t0 = performance.now();
   const sc = req.scenario;
-  const session = existing ?? (await PolicySession.open(req.policy, req.session));
+  // the scenario's MX data is also what the policy's own kumo.dns.lookup_mx sees
+  const mxZones = sc.domains.filter((d) => d.mx && d.mx.length > 0).map((d) => mxZoneText(d.name, d.mx!));
+  const session = existing ?? (await PolicySession.open(req.policy, { ...req.session, dnsZones: [...(req.session?.dnsZones ?? []), ...mxZones] }));
   session.setTracing(false);
   await session.init();
   const notes: string[] = [];
