@@ -65,6 +65,42 @@ describe('Kumo Policy Studio in a real VS Code', function () {
       assert.ok(labels.some((l) => /kumo-init|KumoMTA init/.test(l)), `snippets offered: ${labels.slice(0, 20).join(', ')}`);
     });
 
+    it('the grammar injection scopes kumo calls, event names, durations and rates in Lua', async function () {
+      // Tokenize with the TextMate engine and Lua grammar of this very VS Code (its appRoot), plus our injection.
+      const appRoot = vscode.env.appRoot;
+      const mod = (m) => path.join(appRoot, 'node_modules', m);
+      const luaGrammar = path.join(appRoot, 'extensions', 'lua', 'syntaxes', 'lua.tmLanguage.json');
+      if (!fs.existsSync(mod('vscode-textmate')) || !fs.existsSync(luaGrammar)) this.skip();
+      const tm = require(mod('vscode-textmate'));
+      const onig = require(mod('vscode-oniguruma'));
+      const wasm = fs.readFileSync(path.join(mod('vscode-oniguruma'), 'release', 'onig.wasm'));
+      await onig.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength)).catch(() => undefined);
+      const ours = path.join(vscode.extensions.getExtension(EXTENSION_ID).extensionPath, 'syntaxes', 'kumomta.injection.tmLanguage.json');
+      const registry = new tm.Registry({
+        onigLib: Promise.resolve({ createOnigScanner: (p) => new onig.OnigScanner(p), createOnigString: (t) => new onig.OnigString(t) }),
+        loadGrammar: async (scope) => {
+          const file = scope === 'source.lua' ? luaGrammar : scope === 'kumomta.injection' ? ours : undefined;
+          return file ? tm.parseRawGrammar(fs.readFileSync(file, 'utf8'), file) : null;
+        },
+        getInjections: (scope) => (scope === 'source.lua' ? ['kumomta.injection'] : undefined),
+      });
+      const grammar = await registry.loadGrammar('source.lua');
+      const text = fs.readFileSync(workspaceFile('init.lua').fsPath, 'utf8');
+      const tokens = [];
+      let stack = tm.INITIAL;
+      for (const line of text.split('\n')) {
+        const r = grammar.tokenizeLine(line, stack);
+        for (const t of r.tokens) tokens.push({ c: line.slice(t.startIndex, t.endIndex), t: t.scopes.join(' ') });
+        stack = r.ruleStack;
+      }
+      const scopeOf = (c) => tokens.filter((t) => t.c.trim() === c).map((t) => t.t).join(' | ');
+      assert.match(scopeOf('get_queue_config'), /entity\.name\.function\.event\.kumomta/);
+      assert.match(scopeOf('20 minutes'), /constant\.numeric\.duration\.kumomta/);
+      assert.match(scopeOf('100/s'), /constant\.numeric\.rate\.kumomta/);
+      assert.match(scopeOf('.make_queue_config'), /support\.function\.kumomta/);
+      assert.doesNotMatch(scopeOf('pool-a'), /kumomta/);
+    });
+
     it('completes kumo members from the language server', async function () {
       if (!serverBuilt) this.skip();
       await waitFor('server running', () => api.ctx.status.state === 'running', 30000);
