@@ -204,3 +204,24 @@ test('no usable source: transient failures with backoff until expiry; zero retry
   assert.equal(r.totals.expired, 10);
   assert.equal(r.paths.length, 0);
 });
+
+test('TimerWheel ticks: retries come out on the queue tick grid', () => {
+  // retry 60 s -> tick 3 s from queue creation at t=0; every retry is released on a multiple of 3 s
+  const r = simulateTraffic({
+    messages: 200,
+    durationSec: 900,
+    injectOverSec: 0,
+    bucketSec: 1,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { strategy: 'TimerWheel', retryInterval: 60, maxAge: 3600 } }],
+    sites: { x: { transient: 0.5, latencyMs: 100, connectMs: 0 } },
+    defaultPath: { connectionLimit: 1000 },
+    seed: 11,
+  });
+  conserve(r);
+  const q = r.queues[0];
+  assert.ok(q.totals.retries > 50);
+  // retries start within 100 ms of a release tick: only buckets [3k, 3k+1) hold retried deliveries
+  q.series.retries.forEach((n, b) => {
+    if (n > 0) assert.equal(b % 3, 0, `retries in second ${b}`);
+  });
+});

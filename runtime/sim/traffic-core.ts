@@ -18,7 +18,7 @@ import { GcraCell, ThrottleStore } from '../engines/throttle/gcra';
 import { idealConnectionCount, sortByRate, throttleKeys } from '../engines/throttle/rates';
 import { queueConfig, pathConfig, type QueueConfig, type PathConfig } from '../engines/scheduler/config';
 import { retryDelaySec, delayWithJitter } from '../engines/scheduler/backoff';
-import { releaseModel, READY_NOW, SingletonWheels, SkipListSchedule, type ReleaseModel } from '../engines/scheduler/strategy';
+import { releaseModel, READY_NOW, SingletonWheels, SkipListSchedule, TickedWheel, timerWheelTickMs, type ReleaseModel } from '../engines/scheduler/strategy';
 import { QueueLifecycle, CONFIG_MAINTAINER_PERIOD_MS } from '../engines/scheduler/refresh';
 import { ReadyFifo } from '../engines/scheduler/ready-queue';
 import { TimeHeap } from '../engines/scheduler/heap';
@@ -901,6 +901,17 @@ export class TrafficSim {
         }
         q.t.configFetches++;
         life.applyRefresh(now, q.cfg);
+        // a TimerWheel maintainer reads its tick from the live config after every pop: new inserts follow
+        // the new tick from the last tick on (the strategy itself only changes once the queue is reaped)
+        const model = q.model;
+        if (model instanceof TickedWheel && model.strategy === 'TimerWheel') {
+          const tick = timerWheelTickMs(q.cfg);
+          if (tick !== model.tickMs) {
+            const lastTick = model.originMs + Math.floor((now - model.originMs) / model.tickMs) * model.tickMs;
+            q.model = new TickedWheel('TimerWheel', lastTick, tick);
+            q.openBatch = -1;
+          }
+        }
       }
     }
   }
