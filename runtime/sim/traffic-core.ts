@@ -592,6 +592,7 @@ export class TrafficSim {
   /** Insert with a due time: release per strategy, or straight to insert_ready when already due. */
   private schedule(m: number, q: QState, dueMs: number): void {
     this.ensureLive(q);
+    q.life!.touch(this.now); // every requeue goes through Queue::insert
     const b = this.batchFor(q, dueMs);
     if (b >= 0) this.addToBatch(b, m, q);
     else if (this.readyNowDepth > 4) {
