@@ -11,7 +11,7 @@ import { parseTypeExpr, unionMembers, type TypeExpr } from '../../runtime/catalo
 import { availableIn, compareVersions, isVersion } from '../../runtime/catalog/versions';
 import { codeInfo } from './codes';
 import { ENTITY_LINKS, type EntityKind } from './entities';
-import { parseSegments, stringValue, type ParseCache } from './parse';
+import { parseSegments, stringValue, type ParseCache, type ParsedChunk } from './parse';
 import { LineIndex } from './text';
 import type { AnalysisSettings, Diagnostic, FixData, Severity } from './types';
 import { checkValueNumber, checkValueString, hasValueParser, type ValueCheck } from './values';
@@ -186,14 +186,18 @@ const PENDING_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, charac
 /** Per-document memory of parsed and walked segments, so an edit re-analyses only what it touched. */
 export interface AnalysisCache {
   parse: ParseCache;
-  walk: Map<string, SegmentOutput>;
+  /**
+   * Walk results per parsed segment (the parse cache hands back the same chunk object while a segment's text
+   * is unchanged), then per root-scope state; kept in absolute offsets at `base` and moved when the segment moves.
+   */
+  walk: WeakMap<ParsedChunk, Map<string, { base: number; out: SegmentOutput }>>;
 }
 
 export function newAnalysisCache(): AnalysisCache {
-  return { parse: new Map(), walk: new Map() };
+  return { parse: new Map(), walk: new WeakMap() };
 }
 
-type RootEvent = { decl: number } | { name: string; type: LType };
+type RootEvent = { decl: number; type: LType } | { name: string; type: LType };
 
 /** What walking one segment produced, with offsets relative to the segment start. */
 interface SegmentOutput {
@@ -293,34 +297,38 @@ class Analyzer {
 
   run(): FileModel {
     const usedParse: ParseCache = new Map();
-    const usedWalk = new Map<string, SegmentOutput>();
     const segments = parseSegments(this.model.text, this.cache?.parse, usedParse);
-    const context = `${JSON.stringify(this.settings)}\u0001${[...this.assignedMembers].sort().join(',')}\u0001`;
+    const context = hashString(2166136261, `${JSON.stringify(this.settings)}\u0001${[...this.assignedMembers].sort().join(',')}`);
     this.root = new Scope(undefined, ROOT_END);
     this.frames.push({ returns: [] });
     for (const seg of segments) {
-      const key = `${this.rootSig}\u0001${context}${seg.text}`;
-      let out = this.cache?.walk.get(key);
-      if (out) this.replay(shiftOutput(out, seg.start));
-      else {
-        out = this.walkSegment(seg.start, seg.chunk);
-        if (this.cache) out = shiftOutput(out, -seg.start);
+      const key = `${this.rootSig}:${context}`;
+      let byState = this.cache?.walk.get(seg.chunk);
+      const hit = byState?.get(key);
+      if (hit) {
+        if (hit.base !== seg.start) {
+          hit.out = shiftOutput(hit.out, seg.start - hit.base);
+          hit.base = seg.start;
+        }
+        this.replay(hit.out);
+        continue;
       }
-      usedWalk.set(key, out);
+      const out = this.walkSegment(seg.start, seg.chunk);
+      if (this.cache) {
+        if (!byState || byState.size > 4) this.cache.walk.set(seg.chunk, (byState = new Map()));
+        byState.set(key, { base: seg.start, out });
+      }
     }
     this.frames.pop();
     RANGE_BASE = 0;
-    if (this.cache) {
-      this.cache.parse = usedParse;
-      this.cache.walk = usedWalk;
-    }
+    if (this.cache) this.cache.parse = usedParse;
     this.duplicateHandlers();
     for (const d of this.model.diagnostics) d.range = this.model.lines.range(d.start, d.end);
     return this.model;
   }
 
   /** Walks one segment and returns what it added to the model (absolute offsets). */
-  private walkSegment(base: number, parsed: import('./parse').ParsedChunk): SegmentOutput {
+  private walkSegment(base: number, parsed: ParsedChunk): SegmentOutput {
     const m = this.model;
     const mark = {
       diagnostics: m.diagnostics.length, hovers: m.hovers.length, tables: m.tables.length, calls: m.calls.length, symbols: m.symbols.length,
@@ -377,8 +385,9 @@ class Analyzer {
     for (const ev of o.rootEvents) {
       if ('decl' in ev) {
         const sym = o.symbols[ev.decl];
+        sym.type = ev.type; // as declared; later events of this and other segments retype it again
         this.root.vars.set(sym.name, sym);
-        this.noteRoot(sym.name, sym.type);
+        this.noteRoot(sym.name, ev.type);
       } else {
         const sym = this.root.vars.get(ev.name);
         if (sym) sym.type = ev.type;
@@ -480,7 +489,7 @@ class Analyzer {
     scope.vars.set(name, sym);
     this.model.symbols.push(sym);
     if (scope === this.root) {
-      this.rootEvents.push({ decl: this.model.symbols.length - 1 - this.symbolBase });
+      this.rootEvents.push({ decl: this.model.symbols.length - 1 - this.symbolBase, type });
       this.noteRoot(name, type);
     }
     return sym;
