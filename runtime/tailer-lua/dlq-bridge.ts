@@ -82,7 +82,7 @@ export function importLuaDeadLetters(dir: string): ImportResult {
       let broken = false;
       const reader = new SegmentReader(path);
       try {
-        for (let line = reader.nextLine(); line !== null; line = reader.nextLine()) {
+        for (let line = reader.nextLine(); line != null; line = reader.nextLine()) {
           if (index++ < skip) {
             result.alreadyReplayed++;
             continue;

@@ -67,7 +67,7 @@ export function readAllRecords(dir: string, pattern = /^\d{8}-\d{6}/): Record<st
   for (const name of readdirSync(dir).filter((n) => pattern.test(n)).sort()) {
     const r = new SegmentReader(join(dir, name));
     try {
-      for (let line = r.nextLine(); line !== null; line = r.nextLine()) if (line.trim()) out.push(JSON.parse(line));
+      for (let line = r.nextLine(); line != null; line = r.nextLine()) if (line.trim()) out.push(JSON.parse(line));
     } finally {
       r.close();
     }
