@@ -7,7 +7,7 @@ import { parseHeaderOption } from '../sim/sim-message';
 import { formatSimulateText } from '../sim/route-text';
 import { reportSimError, sessionOptions, SESSION_OPTIONS } from '../sim/cli-support';
 
-const USAGE = "usage: kumo-policy simulate POLICY --sender S --recipient R [--meta k=v]... [--header 'Name: value']... [--format text|json] [--dns FILE] [--mx domain=host1,host2]... [--timeout SECONDS] [--policy-extras DIR]\n";
+const USAGE = "usage: kumo-policy simulate POLICY --sender S --recipient R [--meta k=v]... [--header 'Name: value']... [--conn-meta k=v]... [--format text|json] [--dns FILE] [--mx domain=host1,host2]... [--timeout SECONDS] [--policy-extras DIR]\n";
 
 /**
  * `kumo-policy simulate POLICY --sender S --recipient R`: runs the policy's reception event on a message
@@ -20,11 +20,12 @@ export async function runSimulateCommand(argv: string[], io: CliIo): Promise<num
   let recipient: string;
   let format: string;
   const meta: Record<string, string> = {};
+  const connMeta: Record<string, string> = {};
   const headers: Array<[string, string]> = [];
   let sess: ReturnType<typeof sessionOptions>;
   try {
     const args = parseArgs(argv);
-    rejectUnknownOptions(args, ['sender', 'recipient', 'meta', 'header', 'format', ...SESSION_OPTIONS]);
+    rejectUnknownOptions(args, ['sender', 'recipient', 'meta', 'header', 'conn-meta', 'format', ...SESSION_OPTIONS]);
     if (args.positional.length !== 1) throw new UsageError('POLICY is required (one file)');
     policy = resolve(args.positional[0]);
     const s = option(args, 'sender');
@@ -40,6 +41,11 @@ export async function runSimulateCommand(argv: string[], io: CliIo): Promise<num
       const eq = kv.indexOf('=');
       if (eq <= 0) throw new UsageError(`--meta takes key=value (got '${kv}')`);
       meta[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+    for (const kv of args.options.get('conn-meta') ?? []) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--conn-meta takes key=value (got '${kv}')`);
+      connMeta[kv.slice(0, eq)] = kv.slice(eq + 1);
     }
     for (const h of args.options.get('header') ?? []) {
       try {
@@ -60,7 +66,7 @@ export async function runSimulateCommand(argv: string[], io: CliIo): Promise<num
     return 2;
   }
   try {
-    const result = await routeMessage({ policy, sender, recipient, meta, headers, session: sess });
+    const result = await routeMessage({ policy, sender, recipient, meta, headers, connMeta, session: sess });
     io.out(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : formatSimulateText(result));
     return 0;
   } catch (e) {

@@ -15,7 +15,7 @@ import { unspecifiedPool, UNSPECIFIED, type EgressPool } from '../engines/egress
 import { nullQueueConfig, type QueueConfig, type PathConfig } from '../engines/scheduler/config';
 import { addTestResolverConfig, emptyOfflineMx, lookupOffline, type OfflineMx } from './sim-dns';
 import { installFallbacks, type FallbackReport } from './sim-fallbacks';
-import { installSimMessage, SimMessage, type SimMessageInit } from './sim-message';
+import { installSimConnMeta, installSimMessage, SimConnMeta, SimMessage, type SimMessageInit } from './sim-message';
 import { toEgressPool, toPathConfig, toQueueConfig, withDefaults, type ConfigTable } from './config-convert';
 import type { SiteInfo, TraceEntry } from './route-types';
 
@@ -112,6 +112,7 @@ export class PolicySession {
   readonly notes: string[] = [];
   fallbacks!: FallbackReport;
   private pushMessage?: (L: LuaState, m: SimMessage) => void;
+  private pushConnMeta?: (L: LuaState, m: SimConnMeta) => void;
   /** True when the VM provides the Message type (kumo.make_message). */
   vmMessages = false;
   private readonly poolCache = new Map<string, ResolvedPool>();
@@ -143,6 +144,7 @@ export class PolicySession {
     const [has] = await engine.runString("return type(require('kumo').make_message) == 'function'", '=(simulator probe)');
     session.vmMessages = has === true;
     if (!session.vmMessages) session.pushMessage = installSimMessage(engine);
+    session.pushConnMeta = installSimConnMeta(engine);
     await engine.loadPolicy(path);
     return session;
   }
@@ -229,12 +231,15 @@ return m`.replace('...', luaString(init.sender) + ', ' + luaString(init.recipien
   }
 
   /** Runs the reception event on the message (meta and envelope changes stay on its view). */
-  async receive(m: MessageHandle, event = 'smtp_server_message_received'): Promise<void> {
+  async receive(m: MessageHandle, connMeta: Record<string, unknown> = {}, event = 'smtp_server_message_received'): Promise<void> {
     if (!this.has(event)) {
       if (!this.notes.some((n) => n.includes(`no '${event}' handler`))) this.notes.push(`the policy has no '${event}' handler: the message keeps the meta it was given`);
       return;
     }
-    await this.engine.fireEvent(event, [m, { received_from: '127.0.0.1:50000', received_via: '0.0.0.0:25', hostname: 'simulator' }]);
+    const meta: Record<string, unknown> = { received_from: '127.0.0.1:50000', received_via: '0.0.0.0:25', reception_protocol: 'ESMTP', hostname: 'simulator', ...connMeta };
+    const push = this.pushConnMeta;
+    const conn = push ? { pushTo: (L: LuaState) => push(L, new SimConnMeta(meta)), toJSON: () => ({ conn_meta: meta }) } : meta;
+    await this.engine.fireEvent(event, [m, conn]);
   }
 
   /** The config record this call created, when the handler returned something else than a plain table. */

@@ -162,3 +162,12 @@ test('CLI: --mx and --dns give the offline resolver MX data (site_name factored 
   assert.equal(r2.site_name, '(mx-a|mx-b).example.net', 'same preference: sorted');
   assert.deepEqual(r2.site.hosts, ['mx-a.example.net.', 'mx-b.example.net.']);
 });
+
+test('reception gets connection metadata: conn_meta:get_meta works (--conn-meta authn_id=...)', async () => {
+  const r = await routeMessage({ policy: join(FIX, 'conn-meta.lua'), sender: 'a@x.org', recipient: 'b@y.example', connMeta: { authn_id: 'customer-7' } });
+  assert.equal(r.queue, 'customer-7@y.example');
+  assert.equal(r.meta.received_via, '0.0.0.0:25');
+  const io = captureIo();
+  assert.equal(await runSimulateCommand([join(FIX, 'conn-meta.lua'), '--sender', 'a@x.org', '--recipient', 'b@y.example', '--conn-meta', 'authn_id=c9', '--format', 'json'], io), 0, io.stderr);
+  assert.equal(JSON.parse(io.stdout).queue, 'c9@y.example');
+});

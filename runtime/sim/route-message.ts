@@ -17,6 +17,8 @@ export interface RouteRequest {
   recipient: string;
   meta?: Record<string, string>;
   headers?: Array<[string, string]>;
+  /** Connection metadata for the reception event (authn_id, received_from, ...). */
+  connMeta?: Record<string, string>;
   session?: SessionOptions;
 }
 
@@ -59,7 +61,7 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
       ...(req.headers ?? []),
     ],
   });
-  await session.receive(handle);
+  await session.receive(handle, req.connMeta ?? {});
   const message = handle.view;
   const firstRcpt = message.recipients[0] ?? req.recipient;
   const qn = queueNameFromMeta(message.meta, addressDomain(firstRcpt));

@@ -215,3 +215,30 @@ export function parseHeaderOption(text: string): [string, string] {
   if (c <= 0) throw new Error(`a header is 'Name: value' (got '${text}')`);
   return [text.slice(0, c).trim(), text.slice(c + 1).trim()];
 }
+
+/** The connection metadata passed with reception events (`conn_meta:get_meta('authn_id')`). */
+export class SimConnMeta {
+  constructor(readonly meta: Record<string, unknown>) {}
+  toJSON(): unknown {
+    return { conn_meta: this.meta };
+  }
+}
+
+/** Registers the ConnectionMeta type (unless the VM has one); returns its pusher, or undefined. */
+export function installSimConnMeta(engine: PolicyEngine): ((L: LuaState, m: SimConnMeta) => void) | undefined {
+  const L0 = engine.host.L;
+  const exists = lauxlib.luaL_getmetatable(L0, toLuaString('ConnectionMeta')) !== T.NIL;
+  lua.lua_pop(L0, 1);
+  if (exists) return undefined;
+  return engine.defineObjectType<SimConnMeta>({
+    name: 'ConnectionMeta',
+    toString: () => 'ConnectionMeta',
+    methods: {
+      get_meta: (L, m) => (pushJs(L, m.meta[str(L, 2)] ?? null), 1),
+      set_meta: (L, m) => {
+        m.meta[str(L, 2)] = toJs(L, 3, { opaque: 'describe' });
+        return 0;
+      },
+    },
+  });
+}
