@@ -14,6 +14,7 @@ import {
   TailerStats,
 } from './types';
 import { DirectoryWatcher, Notifier, watchDirectory } from './watcher';
+import { DecompressWorker } from './decompress-worker';
 
 interface Consumer {
   name: string;
@@ -54,6 +55,7 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
   private currentFile: string | undefined;
   private earliest: Checkpoint | undefined;
   private activeReader: SegmentReader | undefined;
+  private readonly worker: DecompressWorker | undefined;
 
   /** Use `openMultiTailer`, which loads checkpoints and reports configuration errors up front. */
   constructor(private readonly options: MultiTailerOptions) {
@@ -62,6 +64,7 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
     this.directory = options.directory;
     this.glob = new Glob(options.pattern ?? '*');
     this.retryDelayMs = options.retryDelayMs ?? 200;
+    this.worker = options.decompressInWorker === false ? undefined : new DecompressWorker();
     this.emit = options.onEvent ?? (() => {});
     let st;
     try {
@@ -183,6 +186,7 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
     this.watcher = undefined;
     this.activeReader?.close();
     this.activeReader = undefined;
+    this.worker?.close();
   }
 
   private wait(ms: number | undefined): Promise<void> {
@@ -267,9 +271,14 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
           const r: SegmentReader = reader;
           const p: string = path!;
           let advance: 'bad' | 'done' | undefined;
-          let text: string | null;
+          let text: string | null | undefined;
           try {
             text = r.nextLine(skipLines);
+            if (text === undefined) {
+              await r.dataReady();
+              if (this.closed) break outer;
+              continue;
+            }
           } catch (e) {
             if (!(e instanceof SegmentDecodeError)) throw e;
             const foreign = r.linesConsumed === 0 && /not a zstd stream/.test(e.message);
@@ -421,11 +430,15 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
   /** Opens a segment; a file that vanished or cannot be opened is reported and skipped (kumod would end the stream). */
   private openReader(path: string): SegmentReader | undefined {
     try {
-      this.activeReader = new SegmentReader(path);
+      this.activeReader = new SegmentReader(path, { worker: this.worker, finished: this.worker ? isSegmentDone(path) : false, workerMinBytes: this.options.workerMinBytes });
       return this.activeReader;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
       this.badFiles.add(path);
+      if (e instanceof SegmentDecodeError) {
+        this.emit({ level: 'warning', kind: 'foreign-file', file: path, line: 1, message: e.message });
+        return undefined;
+      }
+      const code = (e as NodeJS.ErrnoException).code;
       this.emit({
         level: 'warning',
         kind: code === 'ENOENT' ? 'segment-vanished' : 'segment-unreadable',

@@ -1,5 +1,6 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Decompress, decompress as decompressWhole } from 'fzstd';
+import type { DecompressWorker, WorkerJob } from './decompress-worker';
 
 const ZSTD_MAGIC = 0xfd2fb528;
 const NEWLINE = 10;
@@ -17,6 +18,11 @@ export interface ReaderOptions {
   readSize?: number;
   /** Upper bound for decompressed data produced by one step (keeps memory bounded on very compressible data). */
   maxStepOutput?: number;
+  /** Decompress on this worker thread when the segment is already finished and at least `workerMinBytes` long. */
+  worker?: DecompressWorker;
+  workerMinBytes?: number;
+  /** Whether the segment was finished (read-only) when opened; only such segments go to the worker. */
+  finished?: boolean;
 }
 
 /**
@@ -46,9 +52,16 @@ export class SegmentReader {
   private readSize: number;
   private readonly maxStepOutput: number;
   private failure: SegmentDecodeError | undefined;
+  private job: WorkerJob | undefined;
 
   constructor(readonly path: string, options: ReaderOptions = {}) {
     this.fd = openSync(path, 'r');
+    if (options.worker?.usable && options.finished && fstatSync(this.fd).size >= (options.workerMinBytes ?? 1 << 20)) {
+      const head = Buffer.alloc(4);
+      const n = readSync(this.fd, head, 0, 4, 0);
+      this.checkMagic(head.subarray(0, n)); // a foreign file is reported the same way on both paths
+      this.job = options.worker.start(path);
+    }
     this.readSize = options.readSize ?? 64 * 1024;
     this.maxStepOutput = options.maxStepOutput ?? 16 * 1024 * 1024;
     this.decoder = new Decompress((chunk) => {
@@ -66,6 +79,7 @@ export class SegmentReader {
 
   /** True while a zstd frame has started but not ended (a frame still being written, or a truncated one). */
   inFrame(): boolean {
+    if (this.job) return this.job.inFrame;
     return typeof (this.decoder as unknown as { s?: unknown }).s === 'object';
   }
 
@@ -79,14 +93,25 @@ export class SegmentReader {
   }
 
   close(): void {
+    this.job?.cancel();
+    this.job = undefined;
     if (this.fd >= 0) {
       closeSync(this.fd);
       this.fd = -1;
     }
   }
 
-  /** The next complete line (lines with index < skipBefore are dropped undecoded), or null when none is available yet. */
-  nextLine(skipBefore = 0): string | null {
+  /** With a worker: resolves once more decompressed data (or the end) has arrived. */
+  dataReady(): Promise<void> {
+    return this.job ? this.job.wait() : Promise.resolve();
+  }
+
+  /**
+   * The next complete line (lines with index < skipBefore are dropped undecoded); null when none is available
+   * (end of the data written so far); undefined when the worker has not delivered the next data yet (await
+   * `dataReady()` and call again).
+   */
+  nextLine(skipBefore = 0): string | null | undefined {
     if (this.linesConsumed < skipBefore) this.linesConsumed = skipBefore;
     for (;;) {
       const cur = this.cur;
@@ -131,6 +156,22 @@ export class SegmentReader {
         continue;
       }
       if (this.failure) throw this.failure;
+      const job = this.job;
+      if (job) {
+        const chunk = job.chunks.shift();
+        if (chunk !== undefined) {
+          job.consumed();
+          this.pending.push(chunk);
+          continue;
+        }
+        if (!job.done) return undefined;
+        if (job.error) {
+          this.failure = new SegmentDecodeError(this.path, `zstd decode error in ${this.path} near compressed byte ${job.error.at}: ${job.error.message}`);
+          throw this.failure;
+        }
+        this.sawEof = true;
+        return null;
+      }
       if (this.sawEof || !this.readMore()) {
         this.sawEof = true;
         return null;

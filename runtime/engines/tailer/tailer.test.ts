@@ -476,3 +476,33 @@ test('tiny zstd frames (under 18 bytes, one short line each) are delivered from 
   assert.deepEqual(ids((await withTimeout(t.next(), 2000, 'tiny 4'))![0].records() as unknown[]), [4]);
   assert.equal(await t.next(), undefined);
 });
+
+test('worker-thread decompression gives the same records and the same reports as in-thread decompression', async () => {
+  const dir = tempDir();
+  await writeSegment(dir, Array.from({ length: 3000 }, (_, i) => rec(i)));
+  const frame = await zst([1, 2, 3].map((i) => rec(100_000 + i) + '\n').join('') + '{"partial');
+  const truncated = join(dir, segName());
+  writeFileSync(truncated, frame.subarray(0, frame.length - 3));
+  chmodSync(truncated, 0o444);
+  const damaged = Buffer.from(await zst(rec(200_000) + '\n'));
+  const broken = join(dir, segName());
+  writeFileSync(broken, Buffer.concat([await zst(rec(300_000) + '\n'), damaged.fill(0xee, 4)]));
+  chmodSync(broken, 0o444);
+  const plain = join(dir, segName());
+  writeFileSync(plain, 'Date,Recipient\n'.repeat(10));
+  chmodSync(plain, 0o444);
+  await writeSegment(dir, [rec(400_000), '', rec(400_001)]);
+  await writeSegment(dir, [rec(500_000)]);
+  const run = async (decompressInWorker: boolean) => {
+    const events: string[] = [];
+    const t = await openMultiTailer({ directory: dir, exitWhenCaughtUp: true, decompressInWorker, workerMinBytes: 0, consumers: [{ name: 'c', maxBatchSize: 700 }], onEvent: (e) => events.push(`${e.kind} ${e.file?.split('/').pop()} ${e.line}`) });
+    const got = await collect(t);
+    return { ids: ids(got.get('c')), events };
+  };
+  const inThread = await run(false);
+  const worker = await run(true);
+  // the truncated frame's only block is incomplete, so none of its lines can be decoded (as with kumod)
+  assert.deepEqual(inThread.ids.slice(3000), [300_000, 400_000, 500_000]);
+  assert.deepEqual(worker, inThread);
+  assert.deepEqual(inThread.events.map((e) => e.split(' ')[0]), ['partial-line-dropped', 'decode-error', 'foreign-file', 'bad-line']);
+});

@@ -31,6 +31,13 @@ export interface MultiTailerOptions {
   onEvent?: (event: TailerEvent) => void;
   /** While waiting on a writable segment, re-read at least this often; kumod uses 200 ms. */
   retryDelayMs?: number;
+  /**
+   * Decompress finished segments on a worker thread, in parallel with parsing (default true). Active segments
+   * and small ones are always decompressed in-thread.
+   */
+  decompressInWorker?: boolean;
+  /** Smallest compressed size sent to the worker; default 1 MiB. */
+  workerMinBytes?: number;
 }
 
 /** `new_tailer`: one consumer named "default". */
