@@ -225,3 +225,33 @@ test('TimerWheel ticks: retries come out on the queue tick grid', () => {
     if (n > 0) assert.equal(b % 3, 0, `retries in second ${b}`);
   });
 });
+
+test('additional_message_rate_throttles with a shared key throttle two paths together', () => {
+  const shared = { 'shared-provider': { limit: 2, period: 1, forceLocal: false } };
+  const r = simulateTraffic({
+    messages: 1000,
+    durationSec: 100,
+    injectOverSec: 0,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { egressPool: 'p' } }],
+    pools: { p: { name: 'p', entries: [{ name: 'A' }, { name: 'B' }] } },
+    defaultPath: { additionalMessageRateThrottles: shared },
+  });
+  conserve(r);
+  // one 2/s budget across both paths: ~200 in 100 s (+ initial burst), not ~400
+  assert.ok(r.totals.delivered >= 195 && r.totals.delivered <= 210, String(r.totals.delivered));
+});
+
+test('source_selection_rate: a throttled source is skipped for the other one', () => {
+  const r = simulateTraffic({
+    messages: 400,
+    durationSec: 60,
+    injectOverSec: 40,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { egressPool: 'p' } }],
+    pools: { p: { name: 'p', entries: [{ name: 'A' }, { name: 'B' }] } },
+    paths: { 'A->x': { sourceSelectionRate: { limit: 1, period: 1, forceLocal: false } } },
+  });
+  conserve(r);
+  const sent = Object.fromEntries(r.paths.map((p) => [p.source, p.totals.sent]));
+  assert.ok(sent.A <= 45, JSON.stringify(sent));
+  assert.equal(sent.A + sent.B, 400);
+});

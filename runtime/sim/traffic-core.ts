@@ -82,7 +82,8 @@ interface PState {
   ready: ReadyFifo;
   msgCells: GcraCell[];
   connCell: GcraCell | null;
-  selCell: GcraCell | null;
+  /** Source-selection throttles, tightest first (empty: none). */
+  selCells: GcraCell[];
   open: number;
   idle: number[];
   p4: number;
@@ -251,7 +252,10 @@ export class TrafficSim {
     const over = this.sc.paths?.[name] ?? this.sc.paths?.[`${source}->${site}`] ?? this.sc.paths?.[site] ?? {};
     const cfg = pathConfig({ ...this.sc.defaultPath, ...over });
     const sm: SiteModel = this.sc.sites?.[site] ?? {};
-    const msgThrottles = cfg.maxMessageRate ? sortByRate([{ key: throttleKeys.pathMessageRate(name), spec: cfg.maxMessageRate }]) : [];
+    const msgThrottles = sortByRate([
+      ...(cfg.maxMessageRate ? [{ key: throttleKeys.pathMessageRate(name), spec: cfg.maxMessageRate }] : []),
+      ...Object.entries(cfg.additionalMessageRateThrottles ?? {}).map(([key, spec]) => ({ key, spec })),
+    ]);
     const p: PState = {
       name,
       source,
@@ -260,7 +264,10 @@ export class TrafficSim {
       ready: new ReadyFifo(cfg.maxReady),
       msgCells: msgThrottles.map((t) => this.store.cell(t.key, t.spec)),
       connCell: cfg.maxConnectionRate ? this.store.cell(throttleKeys.connectionRate(name), cfg.maxConnectionRate) : null,
-      selCell: cfg.sourceSelectionRate ? this.store.cell(throttleKeys.sourceSelectionRate(name, source), cfg.sourceSelectionRate) : null,
+      selCells: sortByRate([
+        ...(cfg.sourceSelectionRate ? [{ key: throttleKeys.sourceSelectionRate(name, source), spec: cfg.sourceSelectionRate }] : []),
+        ...Object.entries(cfg.additionalSourceSelectionRates ?? {}).map(([key, spec]) => ({ key, spec })),
+      ]).map((t) => this.store.cell(t.key, t.spec)),
       open: 0,
       idle: [],
       p5: sm.permanent ?? 0,
@@ -403,7 +410,7 @@ export class TrafficSim {
       if (p.ready.length + p.ready.reserved + 1 > p.cfg.maxReady) {
         full = true;
         ok = false;
-      } else if (p.selCell !== null && p.selCell.retryAfterSec(now * NS) > 0) {
+      } else if (p.selCells.length > 0 && this.sourceThrottled(p, now * NS)) {
         ok = false;
       }
       if (ok) {
@@ -474,6 +481,13 @@ export class TrafficSim {
     if (c < this.bMinCreated[b]) this.bMinCreated[b] = c;
     q.delayed++;
     q.life!.touch(this.now);
+  }
+
+  /** Source-selection throttles, tightest first: the first retry-after makes the source ineligible. */
+  private sourceThrottled(p: PState, nowNs: number): boolean {
+    const cells = p.selCells;
+    for (let i = 0; i < cells.length; i++) if (cells[i].retryAfterSec(nowNs) > 0) return true;
+    return false;
   }
 
   /** A SkipList maintainer wakes: pop every bucket whose second has come, then sleep whole seconds. */

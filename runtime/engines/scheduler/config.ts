@@ -54,6 +54,10 @@ export interface PathConfig {
   maxMessageRate: ThrottleSpec | null;
   maxConnectionRate: ThrottleSpec | null;
   sourceSelectionRate: ThrottleSpec | null;
+  /** `additional_message_rate_throttles`: user key -> spec; the key is global, so paths naming the same key share one throttle. */
+  additionalMessageRateThrottles?: Record<string, ThrottleSpec>;
+  /** `additional_source_selection_rates`: user key -> spec, shared the same way. */
+  additionalSourceSelectionRates?: Record<string, ThrottleSpec>;
   /** Seconds; a throttle delay at least this long requeues the ready queue instead of sleeping. */
   idleTimeout: number;
   consecutiveConnectionFailuresBeforeDelay: number;
