@@ -135,8 +135,11 @@ test('lesser of queue and path rates wins (emergent)', () => {
 });
 
 test('ideal connection count (ready_queue.rs ideal_connection_count) and connection limit leases', () => {
-  const table: Array<[number, number]> = [[0, 0], [1, 1], [10, 7], [32, 17], [64, 25], [128, 31], [256, 32], [1024, 32]];
-  for (const [n, want] of table) assert.equal(idealConnectionCount(n, 32), want, `n=${n}`);
+  // ready_queue.rs tests connection_limit_32 and connection_limit_1024
+  const sizes = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 32, 64, 128, 256, 400, 512, 1024];
+  const want32 = [0, 1, 2, 3, 3, 4, 5, 5, 6, 6, 7, 12, 17, 25, 31, 32, 32, 32, 32];
+  assert.deepEqual(sizes.map((n) => idealConnectionCount(n, 32)), want32);
+  assert.deepEqual(sizes.map((n) => idealConnectionCount(n, 1024)), sizes);
   const lim = new ConnectionLimiter(2);
   const a = lim.acquire(0, 60);
   assert.notEqual(a, null);
