@@ -14,6 +14,14 @@ const vscodeApi = acquireVsCodeApi();
 
 const charts: Chart[] = [];
 
+// Any Content Security Policy violation is recorded on the page and reported to the extension (tests check it).
+const violations: string[] = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  violations.push(`${e.violatedDirective} ${e.blockedURI}`);
+  document.body.dataset.cspViolations = JSON.stringify(violations);
+  vscodeApi.postMessage({ type: 'error', error: `CSP violation: ${e.violatedDirective} ${e.blockedURI}` });
+});
+
 function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }

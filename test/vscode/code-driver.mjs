@@ -86,12 +86,17 @@ const url = `http://${authority}/?${folder ? `folder=${encodeURIComponent(resolv
 
 let browser;
 let exitCode = 1;
+const cspViolations = [];
 try {
   browser = await chromium.launch({
     executablePath: chromiumPath, headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Content Security Policy violations anywhere in the page (webviews included) are reported to the tests.
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to (load|execute|apply)/.test(msg.text())) cspViolations.push(msg.text().slice(0, 300));
+  });
   let checks = Promise.resolve();
   const done = new Promise((resolveExit) => {
     page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
@@ -121,7 +126,7 @@ process.exit(exitCode);
 
 /** Looks at the page from the browser: webview frames with drawn charts, the Problems panel; screenshot. */
 async function browserCheck(page, name, resultFile, title) {
-  const result = { name, webviews: [], problems: [], screenshot: join(artifacts, `${name}.png`) };
+  const result = { name, webviews: [], problems: [], screenshot: join(artifacts, `${name}.png`), cspViolations };
   try {
     const deadline = Date.now() + 20000;
     const frames = new Map();
@@ -140,7 +145,11 @@ async function browserCheck(page, name, resultFile, title) {
             } catch { painted = -1; }
             return { id: c.id, width: c.width, height: c.height, painted };
           });
-          return { title: document.querySelector('h1')?.textContent ?? '', rendered: Number(rendered), canvases, bodyClass: document.body.className };
+          return {
+            title: document.querySelector('h1')?.textContent ?? '', rendered: Number(rendered), canvases, bodyClass: document.body.className,
+            cspViolations: JSON.parse(document.body.dataset.cspViolations ?? '[]'),
+            csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
+          };
         }).catch(() => undefined);
         if (info) {
           result.webviews.push(info);
@@ -150,6 +159,17 @@ async function browserCheck(page, name, resultFile, title) {
       result.problems = await page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => r.textContent ?? '')).catch(() => []);
       if (name.startsWith('problems') ? result.problems.length > 0 : result.webviews.some((w) => w.title.includes(title.split('|')[0]) && w.bodyClass.includes(title.split('|')[1] ?? '') && w.canvases.some((c) => c.painted > 0))) break;
       await page.waitForTimeout(300);
+    }
+    // `csp-…` checks prove the policy is enforced: an injected inline script must not run.
+    if (name.startsWith('csp-')) {
+      const frame = [...frames.entries()].find(([t]) => t.includes(title.split('|')[0]))?.[1];
+      result.inlineScriptRan = await frame?.evaluate(async () => {
+        const el = document.createElement('script');
+        el.textContent = 'window.__kumoInline = 1';
+        document.body.appendChild(el);
+        await new Promise((r) => setTimeout(r, 200));
+        return window.__kumoInline === 1;
+      }).catch((e) => String(e));
     }
     // `click-…` checks click the first file:line link of the event trace, as a user would.
     if (name.startsWith('click-')) {

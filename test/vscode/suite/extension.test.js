@@ -146,11 +146,15 @@ describe('Kumo Policy Studio in a real VS Code', function () {
       assert.match(fs.readFileSync(path.join(dir, 'kumo.lua'), 'utf8'), /^---@meta/);
       const report = await Promise.race([rendered, new Promise((_, rej) => setTimeout(() => rej(new Error('webview did not report rendering')), 30000))]);
       assert.ok(report.charts >= 1, `charts rendered: ${report.charts}`);
-      const seen = await browserCheck('webview-export-luals', 'LuaLS');
+      const seen = await browserCheck('csp-webview-export-luals', 'LuaLS');
       if (seen) {
         const w = seen.webviews.find((v) => /LuaLS/.test(v.title));
         assert.ok(w, `webview found in the page: ${JSON.stringify(seen.webviews.map((v) => v.title))}`);
         assert.ok(w.canvases.length >= 1 && w.canvases.every((c) => c.painted > 0), `chart pixels: ${JSON.stringify(w.canvases)}`);
+        assert.match(w.csp, /default-src 'none'/);
+        assert.match(w.csp, /script-src 'nonce-[^']+'/);
+        assert.deepEqual(w.cspViolations, [], 'the page itself causes no CSP violation');
+        assert.equal(seen.inlineScriptRan, false, 'an injected inline script is blocked by the CSP');
       }
     });
 
