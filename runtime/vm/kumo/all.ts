@@ -12,6 +12,7 @@ import { memoizeFunctions } from './memoize';
 import { httpFunctions } from './http';
 import { fsFunctions } from './fs';
 import { messageFunctions } from './message';
+import { jsonlFunctions } from '../../tailer-lua/jsonl';
 
 export function allKumoFunctions(ctx: KumoContext): KumoFunctions {
   return {
@@ -27,5 +28,6 @@ export function allKumoFunctions(ctx: KumoContext): KumoFunctions {
     ...httpFunctions(ctx),
     ...fsFunctions(ctx),
     ...messageFunctions(ctx),
+    ...jsonlFunctions(() => ({ host: ctx.host, log: ctx.log })),
   };
 }
