@@ -255,3 +255,41 @@ test('source_selection_rate: a throttled source is skipped for the other one', (
   assert.ok(sent.A <= 45, JSON.stringify(sent));
   assert.equal(sent.A + sent.B, 400);
 });
+
+test('connection_limit and latency bound a path: limit 2 at 500 ms is 4 messages/s', () => {
+  const r = simulateTraffic({
+    messages: 1000,
+    durationSec: 100,
+    injectOverSec: 0,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x' }],
+    defaultPath: { connectionLimit: 2, maxReady: 10_000 },
+    sites: { x: { latencyMs: 500, connectMs: 0 } },
+  });
+  conserve(r);
+  assert.equal(r.paths[0].totals.maxConnections, 2);
+  assert.ok(r.totals.delivered >= 398 && r.totals.delivered <= 400, String(r.totals.delivered));
+});
+
+test('SingletonTimerWheel: one global 3 s grid shared by all queues, from the first insert', () => {
+  const r = simulateTraffic({
+    messages: 400,
+    durationSec: 600,
+    injectOverSec: 100,
+    bucketSec: 1,
+    queues: [
+      { name: 'a@x.com', weight: 1, site: 'x', config: { retryInterval: 30 } },
+      { name: 'b@y.com', weight: 1, site: 'y', config: { retryInterval: 45 } },
+    ],
+    sites: { x: { transient: 0.3, latencyMs: 50, connectMs: 0 }, y: { transient: 0.3, latencyMs: 50, connectMs: 0 } },
+    defaultPath: { connectionLimit: 1000 },
+    seed: 5,
+  });
+  conserve(r);
+  // the first delayed insert happens at the first transient failure; every retry then leaves on that grid
+  const firstRetry = [0, 1].map((i) => r.queues[i].series.retries.findIndex((n) => n > 0));
+  assert.ok(firstRetry.every((b) => b >= 0));
+  const phase = (b: number) => b % 3;
+  const phases = new Set<number>();
+  for (const q of r.queues) q.series.retries.forEach((n, b) => n > 0 && phases.add(phase(b)));
+  assert.equal(phases.size, 1, JSON.stringify([...phases]));
+});
