@@ -242,6 +242,18 @@ describe('Kumo Policy Studio in a real VS Code', function () {
       });
     }
 
+    it('a long CLI run is cancellable (progress notification token) and stops its child process', async function () {
+      if (!cliCommands.has('segments')) this.skip();
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kumo-writer-'));
+      const cts = new vscode.CancellationTokenSource();
+      const t0 = Date.now();
+      setTimeout(() => cts.cancel(), 1500);
+      // The writer mode keeps appending for 60 s unless stopped.
+      const run = await api.ctx.cli.run('Writing segments', ['segments', 'generate', dir, '--writer', '--rate', '50', '--duration', '60s'], { token: cts.token });
+      assert.equal(run, undefined, 'a cancelled run has no result');
+      assert.ok(Date.now() - t0 < 10000, `stopped after ${Date.now() - t0} ms`);
+    });
+
     it('Restart Server restarts the language server', async function () {
       if (!serverBuilt) this.skip();
       const state = await vscode.commands.executeCommand('kumomta.restartServer');
