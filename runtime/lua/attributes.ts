@@ -21,12 +21,27 @@ export interface StrippedSource {
   attributes: LocalAttribute[];
 }
 
-const IDENT_START = /[A-Za-z_]/;
-const IDENT_PART = /[A-Za-z0-9_]/;
+/** Character classes by code unit, cheaper than a RegExp test per character. */
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** Every attribute is `<name>`: sources without that shape need no scan. */
+const MAYBE_ATTRIBUTE = /<\s*[A-Za-z_][A-Za-z0-9_]*\s*>/;
 
 /** Blanks `<attrib>` after names declared by `local`; unknown attribute names are kept in the list for diagnostics. */
 export function stripAttributes(source: string): StrippedSource {
   const attributes: LocalAttribute[] = [];
+  if (!MAYBE_ATTRIBUTE.test(source)) return { code: source, attributes };
   let chars: string[] | undefined;
   const scan = new Scanner(source);
   let token = scan.next();
@@ -84,7 +99,7 @@ class Scanner {
   next(): Token | undefined {
     const s = this.src;
     for (;;) {
-      while (this.pos < s.length && /\s/.test(s[this.pos])) this.pos++;
+      while (this.pos < s.length && isSpace(s.charCodeAt(this.pos))) this.pos++;
       if (this.pos >= s.length) return undefined;
       const c = s[this.pos];
       if (c === '-' && s[this.pos + 1] === '-') {
@@ -106,14 +121,15 @@ class Scanner {
         }
       }
       const start = this.pos;
-      if (IDENT_START.test(c)) {
-        while (this.pos < s.length && IDENT_PART.test(s[this.pos])) this.pos++;
+      const code = s.charCodeAt(this.pos);
+      if (isIdentStart(code)) {
+        while (this.pos < s.length && isIdentPart(s.charCodeAt(this.pos))) this.pos++;
         return { kind: 'name', text: s.slice(start, this.pos), start, end: this.pos };
       }
-      if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(s[this.pos + 1] ?? ''))) {
+      if (isDigit(code) || (c === '.' && isDigit(s.charCodeAt(this.pos + 1)))) {
         // Numbers, including hex, exponents and fractions; only their extent matters here.
         this.pos++;
-        while (this.pos < s.length && /[0-9A-Za-z_.]/.test(s[this.pos])) {
+        while (this.pos < s.length && (isIdentPart(s.charCodeAt(this.pos)) || s[this.pos] === '.')) {
           if ((s[this.pos] === 'e' || s[this.pos] === 'E' || s[this.pos] === 'p' || s[this.pos] === 'P') && /[+-]/.test(s[this.pos + 1] ?? '')) this.pos++;
           this.pos++;
         }

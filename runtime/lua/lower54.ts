@@ -31,6 +31,7 @@ export interface Lowered {
 export function lowerLua54(source: string, chunkName: string): Lowered {
   const stripped = stripAttributes(source);
   if (stripped.attributes.length === 0) return { code: source, rewritten: false };
+  if (!needsAnalysis(stripped.code, stripped.attributes)) return { code: stripped.code, rewritten: false };
   let ast: any;
   try {
     ast = luaparse.parse(stripped.code, { luaVersion: '5.3', locations: true, ranges: true, comments: false, scope: false });
@@ -41,6 +42,22 @@ export function lowerLua54(source: string, chunkName: string): Lowered {
   const lowering = new Lowering(stripped.code, stripped.attributes, chunkName);
   lowering.chunk(ast);
   return lowering.result();
+}
+
+/**
+ * Whether the full parse is needed: always for `<close>` and unknown attributes; for `<const>` only when
+ * some text outside the declarations could assign one of the names (`NAME =`, `NAME,`, `function NAME`).
+ */
+function needsAnalysis(code: string, attributes: LocalAttribute[]): boolean {
+  if (attributes.some((a) => a.kind !== 'const')) return true;
+  const declared = new Set(attributes.map((a) => a.nameOffset));
+  for (const name of new Set(attributes.map((a) => a.name))) {
+    const re = new RegExp(`(?<![\\w.:])${name}(?=\\s*(?:=(?!=)|,))|\\bfunction\\s+${name}\\b`, 'g');
+    for (let m = re.exec(code); m; m = re.exec(code)) {
+      if (!declared.has(m.index)) return true;
+    }
+  }
+  return false;
 }
 
 interface LocalInfo {

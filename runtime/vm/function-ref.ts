@@ -43,7 +43,14 @@ export class LuaFunctionRef {
       if (a instanceof AsView) pushView(L, a.value);
       else pushJs(L, a);
     }
-    const { result: status, killed } = sched.guarded(L, () => lua.lua_pcall(L, args.length, opts?.all ? lua.LUA_MULTRET : 1, 0));
+    const guard = sched.beginSync(L);
+    let status: number;
+    try {
+      status = lua.lua_pcall(L, args.length, opts?.all ? lua.LUA_MULTRET : 1, 0);
+    } finally {
+      sched.endSync(guard);
+    }
+    const killed = guard.killed as { kind: 'timeout' | 'cancelled'; message: string } | undefined;
     if (status !== LUA_OK) {
       let err: LuaError;
       if (killed) {

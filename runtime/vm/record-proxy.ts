@@ -3,7 +3,7 @@
  * lazily, so a filter that looks at `record.type` costs one lookup, not a whole table conversion.
  * Nested objects come back as views too; `#`, `pairs`, `ipairs` and `tostring` (JSON) work.
  */
-import { lua, LuaState, lstr, raise, T, toJsString, toLuaString } from './lua-api';
+import { lua, lauxlib, LuaState, lstr, raise, T, toJsString, toLuaString } from './lua-api';
 import { pushNumber, pushJs } from './convert';
 
 const TYPE = 'kumo.JsView';
@@ -18,10 +18,21 @@ function self(L: LuaState): any {
   return slot ? slot[SLOT] : undefined;
 }
 
+const keyCache = new WeakMap<Uint8Array, string>();
+/** JS text of a Lua string key; fengari interns short strings, so the same key is the same array. */
+function keyString(s: Uint8Array): string {
+  let k = keyCache.get(s);
+  if (k === undefined) {
+    k = toJsString(s);
+    keyCache.set(s, k);
+  }
+  return k;
+}
+
 /** Pushes a value: scalars as Lua values, objects and arrays as views. */
 export function pushView(L: LuaState, v: unknown): void {
   switch (typeof v) {
-    case 'string': lua.lua_pushstring(L, toLuaString(v)); return;
+    case 'string': lua.lua_pushstring(L, v.length <= 32 ? lstr(v) : toLuaString(v)); return;
     case 'number': pushNumber(L, v); return;
     case 'boolean': lua.lua_pushboolean(L, v); return;
     case 'object':
@@ -30,13 +41,26 @@ export function pushView(L: LuaState, v: unknown): void {
       {
         const slot = lua.lua_newuserdata(L, 0) as Slot;
         slot[SLOT] = v;
-        lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, lstr(TYPE));
+        lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, metatableRef(L));
         lua.lua_setmetatable(L, -2);
       }
       return;
     default:
       pushJs(L, v);
   }
+}
+
+/** Registry slot of the view metatable, per Lua state (threads share their global state). */
+const refs = new WeakMap<object, number>();
+function metatableRef(L: LuaState): number {
+  const g = (L as unknown as { l_G: object }).l_G;
+  let ref = refs.get(g);
+  if (ref === undefined) {
+    lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, lstr(TYPE));
+    ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX) as number;
+    refs.set(g, ref);
+  }
+  return ref;
 }
 
 /** Installs the view metatable in a state (once). */
@@ -51,7 +75,7 @@ export function installViews(L: LuaState): void {
       return 1;
     }
     if (kt !== T.STRING) return 0;
-    const key = toJsString(lua.lua_tostring(L1, 2));
+    const key = keyString(lua.lua_tostring(L1, 2));
     pushView(L1, Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined);
     return 1;
   });

@@ -146,14 +146,33 @@ export class Scheduler {
    * Returns the kill reason if the hook stopped it.
    */
   guarded<R>(thread: LuaState, fn: () => R): { result: R; killed?: { kind: 'timeout' | 'cancelled'; message: string } } {
-    const prev = this.current;
-    const pseudo = { thread, resumedAt: Date.now(), killed: undefined } as unknown as Task;
-    this.current = pseudo;
+    const pseudo = this.beginSync(thread);
     try {
       return { result: fn(), killed: pseudo.killed };
     } finally {
-      this.current = prev;
+      this.endSync(pseudo);
     }
+  }
+
+  private readonly syncTasks: Task[] = [];
+
+  /** Starts a synchronous call on `thread` under the limit (see guarded); pair with endSync. */
+  beginSync(thread: LuaState): { killed?: { kind: 'timeout' | 'cancelled'; message: string } } {
+    const pseudo = (this.syncTasks.pop() ?? ({} as Task)) as Task & { prev?: Task };
+    pseudo.thread = thread;
+    pseudo.resumedAt = Date.now();
+    pseudo.killed = undefined;
+    pseudo.started = false;
+    pseudo.prev = this.current;
+    this.current = pseudo;
+    return pseudo;
+  }
+
+  endSync(handle: { killed?: unknown }): void {
+    const pseudo = handle as Task & { prev?: Task };
+    this.current = pseudo.prev;
+    pseudo.prev = undefined;
+    this.syncTasks.push(pseudo);
   }
 
   /** Stops every task: waiting and ready ones fail with `message`, a running one at its next hook. */

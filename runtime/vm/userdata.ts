@@ -5,6 +5,7 @@
 import { lua, lauxlib, LuaState, lstr, raise, T, toJsString } from './lua-api';
 
 const OBJECT_KEY = '__kumo_object';
+const TYPE_KEY = '__kumo_type';
 
 export interface UserdataType<O> {
   name: string;
@@ -19,6 +20,8 @@ export interface UserdataType<O> {
 
 interface Slot {
   [OBJECT_KEY]?: unknown;
+  /** The type name, kept on the JS side so checks need no metatable lookups (Lua cannot change it). */
+  [TYPE_KEY]?: string;
 }
 
 /** Creates the metatable for a type in this state (once per state; keyed by name in the registry). */
@@ -71,6 +74,7 @@ export function defineUserdataType<O>(L: LuaState, type: UserdataType<O>): void 
 export function pushObject(L: LuaState, typeName: string, obj: unknown): void {
   const slot = lua.lua_newuserdata(L, 0) as Slot;
   slot[OBJECT_KEY] = obj;
+  slot[TYPE_KEY] = typeName;
   lauxlib.luaL_setmetatable(L, lstr(typeName));
 }
 
@@ -83,7 +87,10 @@ export function getObject(L: LuaState, idx: number): unknown {
 
 /** The type name of a userdata made by `pushObject`, read from its metatable's __name. */
 export function objectTypeName(L: LuaState, idx: number): string | undefined {
-  if (lua.lua_type(L, idx) !== T.USERDATA || !lua.lua_getmetatable(L, idx)) return undefined;
+  if (lua.lua_type(L, idx) !== T.USERDATA) return undefined;
+  const tagged = (lua.lua_touserdata(L, idx) as Slot | null)?.[TYPE_KEY];
+  if (tagged) return tagged;
+  if (!lua.lua_getmetatable(L, idx)) return undefined;
   lua.lua_getfield(L, -1, lstr('__name'));
   const name = lua.lua_type(L, -1) === T.STRING ? toJsString(lua.lua_tostring(L, -1)) : undefined;
   lua.lua_pop(L, 2);
@@ -91,8 +98,8 @@ export function objectTypeName(L: LuaState, idx: number): string | undefined {
 }
 
 export function checkObject<O>(L: LuaState, idx: number, typeName: string): O {
-  const slot = lauxlib.luaL_testudata(L, idx, lstr(typeName)) as Slot | null;
-  if (!slot) {
+  const slot = lua.lua_type(L, idx) === T.USERDATA ? (lua.lua_touserdata(L, idx) as Slot | null) : null;
+  if (!slot || slot[TYPE_KEY] !== typeName) {
     const got = lua.lua_type(L, idx) === T.NONE ? 'no value' : toJsString(lauxlib.luaL_typename(L, idx));
     return raise(L, `expected ${typeName}, got ${got} (did you call a method with '.' instead of ':'?)`);
   }

@@ -3,7 +3,7 @@
  * catalog: every catalog function exists; those without a JS implementation raise "<name> is not available
  * in the simulator". Implementations come from the per-namespace files and from `extra` (host bindings).
  */
-import { lua, LuaState, lstr, raise, toLuaString, T } from '../lua-api';
+import { lua, LuaState, lstr, raise, toLuaString } from '../lua-api';
 import type { KumoContext, KumoFunctions } from './context';
 
 /** Top-level modules of kumod (tsa and proxy belong to other binaries). */
@@ -13,23 +13,31 @@ export function unavailable(name: string): (L: LuaState) => number {
   return (L) => raise(L, `${name} is not available in the simulator`);
 }
 
-/** Pushes the table at a dotted path under `root` (creating it), relative to the module table on top. */
-function descend(L: LuaState, parts: string[]): void {
-  for (const p of parts) {
-    if (lua.lua_getfield(L, -1, lstr(p)) !== T.TABLE) {
-      lua.lua_pop(L, 1);
-      lua.lua_createtable(L, 0, 0);
-      lua.lua_pushvalue(L, -1);
-      lua.lua_setfield(L, -3, lstr(p));
-    }
-    lua.lua_remove(L, -2);
+interface ModuleNode {
+  functions: Map<string, string>;
+  children: Map<string, ModuleNode>;
+}
+
+function node(): ModuleNode {
+  return { functions: new Map(), children: new Map() };
+}
+
+/** Pushes a module table built from the tree: functions, fields and sub-modules. */
+function pushModule(L: LuaState, tree: ModuleNode, make: (fullName: string) => void): void {
+  lua.lua_createtable(L, 0, tree.functions.size + tree.children.size);
+  for (const [leaf, full] of tree.functions) {
+    make(full);
+    lua.lua_setfield(L, -2, lstr(leaf));
+  }
+  for (const [name, child] of tree.children) {
+    pushModule(L, child, make);
+    lua.lua_setfield(L, -2, lstr(name));
   }
 }
 
 /** Creates the modules in package.loaded; `impls` maps full names (`kumo.time.sleep`) to implementations. */
 export function installModules(ctx: KumoContext, impls: KumoFunctions, fields: Record<string, string> = {}): void {
   const { host, catalog } = ctx;
-  const byModule = new Map<string, string[]>();
   const all = new Set<string>();
   for (const fn of catalog.data.functions) {
     const root = fn.name.split('.')[0];
@@ -38,26 +46,27 @@ export function installModules(ctx: KumoContext, impls: KumoFunctions, fields: R
     all.add(fn.name);
   }
   for (const name of Object.keys(impls)) all.add(name);
+  const roots = new Map<string, ModuleNode>();
   for (const name of all) {
-    const root = name.split('.')[0];
-    const list = byModule.get(root) ?? [];
-    list.push(name);
-    byModule.set(root, list);
-  }
-  for (const [root, names] of byModule) {
-    host.setLoaded(root, (L) => {
-      lua.lua_createtable(L, 0, 0);
-      for (const name of names) {
-        const parts = name.split('.').slice(1);
-        const leaf = parts.pop()!;
-        lua.lua_pushvalue(L, -1);
-        descend(L, parts);
-        const field = catalog.getFunction(name)?.kind === 'field';
-        if (field) lua.lua_pushstring(L, toLuaString(fields[name] ?? 'simulator'));
-        else lua.lua_pushcfunction(L, impls[name] ?? unavailable(name));
-        lua.lua_setfield(L, -2, lstr(leaf));
-        lua.lua_pop(L, 1);
+    const parts = name.split('.');
+    const leaf = parts.pop()!;
+    if (parts.length === 0) continue; // a bare top-level name is not a function of a module
+    let tree = roots.get(parts[0]) ?? node();
+    roots.set(parts[0], tree);
+    for (const p of parts.slice(1)) {
+      let child = tree.children.get(p);
+      if (!child) {
+        child = node();
+        tree.children.set(p, child);
       }
-    });
+      tree = child;
+    }
+    tree.functions.set(leaf, name);
+  }
+  for (const [root, tree] of roots) {
+    host.setLoaded(root, (L) => pushModule(L, tree, (full) => {
+      if (catalog.getFunction(full)?.kind === 'field') lua.lua_pushstring(L, toLuaString(fields[full] ?? 'simulator'));
+      else lua.lua_pushcfunction(L, impls[full] ?? unavailable(full));
+    }));
   }
 }

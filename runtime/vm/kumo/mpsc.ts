@@ -37,6 +37,10 @@ export function mpscFunctions(ctx: KumoContext, registry = new MpscRegistry<Memo
   };
   /** Runs a send that may complete at once (no yield) or later (task suspended). */
   const sendWith = (L: LuaState, q: Queue, v: MemoValue, timeoutMs: number | undefined, what: string): number => {
+    // Fast path: room now (no waiting, nothing allocated).
+    const now = q.trySend(v);
+    if (now === 'ok') return 0;
+    if (now === 'closed') return raise(L, `queue:${what}: ${closedMessage(q)}`);
     let immediate: { ok: boolean; reason?: string } | undefined;
     let settleLater: ((s: { push: (L: LuaState) => number } | { error: string }) => void) | undefined;
     q.send(v, (o) => {
