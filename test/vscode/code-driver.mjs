@@ -157,6 +157,9 @@ async function browserCheck(page, name, resultFile, title) {
         }
       }
       result.problems = await page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => r.textContent ?? '')).catch(() => []);
+      result.toasts = await page.$$eval('.notifications-toasts .notification-toast', (ts) => ts.map((t) => t.textContent ?? '')).catch(() => []);
+      if (name.startsWith('toast') && result.toasts.some((t) => t.includes(title))) break;
+      if (name.startsWith('toast')) { await page.waitForTimeout(300); continue; }
       if (name.startsWith('problems') ? result.problems.length > 0 : result.webviews.some((w) => w.title.includes(title.split('|')[0]) && w.bodyClass.includes(title.split('|')[1] ?? '') && w.canvases.some((c) => c.painted > 0))) break;
       await page.waitForTimeout(300);
     }

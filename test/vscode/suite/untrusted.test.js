@@ -5,7 +5,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const vscode = require('vscode');
-const { EXTENSION_ID, activate, open, waitFor, workspaceFile } = require('./helpers');
+const { EXTENSION_ID, activate, open, waitFor, workspaceFile, browserCheck } = require('./helpers');
 
 describe('Workspace Trust: untrusted workspace', function () {
   let api;
@@ -29,6 +29,11 @@ describe('Workspace Trust: untrusted workspace', function () {
       const result = await vscode.commands.executeCommand(id, ...args());
       assert.equal(result, undefined);
       assert.match(api.lastTrustRefusal() ?? '', /not trusted/);
+      if (id === 'kumomta.simulateQueue') {
+        // The user sees why: a notification in the workbench (screenshot kept).
+        const seen = await browserCheck('toast-untrusted-simulate', 'is disabled because this workspace is not trusted');
+        if (seen) assert.ok(seen.toasts.some((t) => /not trusted/.test(t)), JSON.stringify(seen.toasts));
+      }
     });
   }
 
@@ -42,6 +47,15 @@ describe('Workspace Trust: untrusted workspace', function () {
     assert.equal(api.isPolicyDocument(await open('init.lua')), true);
     const roots = await api.ctx.view.getChildren();
     assert.ok(roots.find((r) => r.label === 'Listeners').children.length >= 1);
+  });
+
+  it('completion still works (when the server is built)', async function () {
+    if (!fs.existsSync(path.join(vscode.extensions.getExtension(EXTENSION_ID).extensionPath, 'dist', 'server.js'))) this.skip();
+    const doc = await open('policy/complete.lua');
+    await waitFor('kumo completions', async () => {
+      const list = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(3, 7), '.');
+      return list.items.some((i) => /start_esmtp_listener/.test(typeof i.label === 'string' ? i.label : i.label.label));
+    }, 30000, 500);
   });
 
   it('diagnostics still work (when the server is built)', async function () {
