@@ -1,7 +1,7 @@
 /** Hover texts (markdown) built from what the analysis walk recorded for each range. */
 import { getCatalog } from '../../runtime/catalog/catalog';
 import { summarizeEntry } from '../../runtime/catalog/describe';
-import { describeType } from './completion';
+import { describeType, visibleSymbols } from './completion';
 import type { FileModel, HoverInfo, HoverTarget } from './model';
 import type { HoverResult } from './types';
 
@@ -10,7 +10,7 @@ export function hoverAt(model: FileModel, offset: number): HoverResult | undefin
   for (const h of model.hovers) {
     if (h.start <= offset && offset <= h.end && (!best || h.end - h.start < best.end - best.start || (h.end - h.start === best.end - best.start && h.info.kind === 'value'))) best = h;
   }
-  if (!best) return undefined;
+  if (!best) return symbolHover(model, offset);
   const contents = render(best.info, model, best);
   return contents ? { range: model.lines.range(best.start, best.end), contents } : undefined;
 }
@@ -63,4 +63,18 @@ function render(info: HoverInfo, model: FileModel, target: HoverTarget): string 
       return `${info.entity} \`${info.name}\`${defs ? '' : ' (defined elsewhere or at run time)'}`;
     }
   }
+}
+
+/** Hover on a local's name: the innermost visible declaration of the identifier under the cursor. */
+function symbolHover(model: FileModel, offset: number): HoverResult | undefined {
+  const text = model.text;
+  let a = offset;
+  let b = offset;
+  while (a > 0 && /[A-Za-z0-9_]/.test(text[a - 1])) a--;
+  while (b < text.length && /[A-Za-z0-9_]/.test(text[b])) b++;
+  if (a === b || /[0-9]/.test(text[a])) return undefined;
+  const name = text.slice(a, b);
+  const sym = model.symbols.find((s) => s.name === name && s.start === a) ?? visibleSymbols(model, a).find((s) => s.name === name);
+  if (!sym || sym.type.k === 'unknown') return undefined;
+  return { range: model.lines.range(a, b), contents: render({ kind: 'symbol', symbol: sym }, model, { start: a, end: b, info: { kind: 'symbol', symbol: sym } })! };
 }

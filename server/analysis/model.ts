@@ -126,26 +126,32 @@ export interface InlayHintInfo {
   label: string;
 }
 
-export interface FileModel {
-  text: string;
-  lines: LineIndex;
+/** Everything one analysis of a file produced; hover, completion and the rest read it. */
+export class FileModel {
+  private lineIndex?: LineIndex;
   /** Offsets where error recovery inserted text (placeholders while typing). */
-  insertions: number[];
-  syntaxErrors: number;
-  diagnostics: Diagnostic[];
-  hovers: HoverTarget[];
-  tables: TableContext[];
-  calls: CallContext[];
-  symbols: SymbolInfo[];
-  handlers: HandlerInfo[];
-  entities: EntityRef[];
+  insertions: number[] = [];
+  syntaxErrors = 0;
+  diagnostics: Diagnostic[] = [];
+  hovers: HoverTarget[] = [];
+  tables: TableContext[] = [];
+  calls: CallContext[] = [];
+  symbols: SymbolInfo[] = [];
+  handlers: HandlerInfo[] = [];
+  entities: EntityRef[] = [];
   /** Entity kinds whose definitions include a non-literal name (so "undefined" cannot be decided). */
-  dynamicDefinitions: Set<EntityKind>;
+  dynamicDefinitions = new Set<EntityKind>();
   /** Every string literal's value, for "is this custom event referenced anywhere". */
-  strings: Map<string, number>;
-  requires: Array<{ name: string; start: number; end: number }>;
-  inlays: InlayHintInfo[];
-  /** Table constructors passed for duplicate-consumer and similar per-call checks. */
+  strings = new Map<string, number>();
+  requires: Array<{ name: string; start: number; end: number }> = [];
+  inlays: InlayHintInfo[] = [];
+
+  constructor(readonly text: string) {}
+
+  /** Line starts, built on first use: small clean files never need positions. */
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
 }
 
 type Frame = { handlerEvent?: string; returns: Array<{ node: lp.Expression | undefined; type: LType; start: number; end: number }> };
@@ -215,6 +221,7 @@ interface SegmentOutput {
   insertions: number[];
   syntaxErrors: number;
   rootEvents: RootEvent[];
+  memberLookups: Array<[string, boolean]>;
 }
 
 function shiftFix(fix: FixData, d: number): FixData {
@@ -244,6 +251,7 @@ function shiftOutput(o: SegmentOutput, d: number): SegmentOutput {
     insertions: o.insertions.map((x) => x + d),
     syntaxErrors: o.syntaxErrors,
     rootEvents: o.rootEvents,
+    memberLookups: o.memberLookups,
   };
 }
 
@@ -274,7 +282,10 @@ class Analyzer {
   private readonly model: FileModel;
   private readonly frames: Frame[] = [];
   private conditional = 0;
-  private readonly assignedMembers = new Set<string>();
+  /** Member names the file assigns anywhere (`t.x = ...`, `function t.x()`); built on first need. */
+  private assigned?: Set<string>;
+  /** Look-ups of `assigned` made while walking the current segment, checked again before reusing it. */
+  private memberLookups: Array<[string, boolean]> = [];
   private readonly target?: string;
   private readonly attrByOffset = new Map<number, string>();
   private root!: Scope;
@@ -286,26 +297,21 @@ class Analyzer {
   private symbolBase = 0;
 
   constructor(text: string, private readonly settings: AnalysisSettings, private readonly cache?: AnalysisCache) {
-    this.model = {
-      text, lines: new LineIndex(text), insertions: [], syntaxErrors: 0, diagnostics: [], hovers: [], tables: [], calls: [], symbols: [], handlers: [],
-      entities: [], dynamicDefinitions: new Set(), strings: new Map(), requires: [], inlays: [],
-    };
+    this.model = new FileModel(text);
     this.target = settings.targetVersion && isVersion(settings.targetVersion) ? settings.targetVersion : undefined;
-    for (const m of text.matchAll(/\.\s*([A-Za-z_]\w*)\s*=(?!=)/g)) this.assignedMembers.add(m[1]);
-    for (const m of text.matchAll(/function\s+[A-Za-z_][\w.]*[.:]([A-Za-z_]\w*)\s*\(/g)) this.assignedMembers.add(m[1]);
   }
 
   run(): FileModel {
     const usedParse: ParseCache = new Map();
     const segments = parseSegments(this.model.text, this.cache?.parse, usedParse);
-    const context = hashString(2166136261, `${JSON.stringify(this.settings)}\u0001${[...this.assignedMembers].sort().join(',')}`);
+    const context = hashString(2166136261, JSON.stringify(this.settings));
     this.root = new Scope(undefined, ROOT_END);
     this.frames.push({ returns: [] });
     for (const seg of segments) {
       const key = `${this.rootSig}:${context}`;
       let byState = this.cache?.walk.get(seg.chunk);
       const hit = byState?.get(key);
-      if (hit) {
+      if (hit && hit.out.memberLookups.every(([name, v]) => this.isAssignedMember(name) === v)) {
         if (hit.base !== seg.start) {
           hit.out = shiftOutput(hit.out, seg.start - hit.base);
           hit.base = seg.start;
@@ -335,6 +341,7 @@ class Analyzer {
       handlers: m.handlers.length, entities: m.entities.length, requires: m.requires.length, inlays: m.inlays.length,
     };
     this.rootEvents = [];
+    this.memberLookups = [];
     this.symbolBase = mark.symbols;
     this.segStrings = new Map();
     this.segDynamic = new Set();
@@ -362,7 +369,7 @@ class Analyzer {
       diagnostics, hovers: m.hovers.slice(mark.hovers), tables: m.tables.slice(mark.tables), calls: m.calls.slice(mark.calls),
       symbols: m.symbols.slice(mark.symbols), handlers: m.handlers.slice(mark.handlers), entities: m.entities.slice(mark.entities),
       dynamicDefinitions: [...this.segDynamic], strings: [...this.segStrings], requires: m.requires.slice(mark.requires), inlays: m.inlays.slice(mark.inlays),
-      insertions, syntaxErrors: parsed.errors.length, rootEvents: this.rootEvents,
+      insertions, syntaxErrors: parsed.errors.length, rootEvents: this.rootEvents, memberLookups: this.memberLookups,
     };
   }
 
@@ -394,6 +401,22 @@ class Analyzer {
         this.noteRoot(ev.name, ev.type);
       }
     }
+  }
+
+  private isAssignedMember(name: string): boolean {
+    if (!this.assigned) {
+      const text = this.model.text;
+      this.assigned = new Set();
+      for (const m of text.matchAll(/\.\s*([A-Za-z_]\w*)\s*=(?!=)/g)) this.assigned.add(m[1]);
+      for (const m of text.matchAll(/function\s+[A-Za-z_][\w.]*[.:]([A-Za-z_]\w*)\s*\(/g)) this.assigned.add(m[1]);
+    }
+    return this.assigned.has(name);
+  }
+
+  private lookupAssigned(name: string): boolean {
+    const v = this.isAssignedMember(name);
+    this.memberLookups.push([name, v]);
+    return v;
   }
 
   private noteRoot(name: string, type: LType): void {
@@ -620,7 +643,6 @@ class Analyzer {
       } else {
         if (sym.attr === 'const' || sym.attr === 'close') this.report('assign-to-const', a, b, `'${v.name}' is a <${sym.attr}> local and cannot be assigned.`);
         if (sym.type.k === 'unknown' && type.k !== 'unknown') this.retype(sym, type);
-        this.hover(a, b, { kind: 'symbol', symbol: sym });
       }
       return;
     }
@@ -657,8 +679,7 @@ class Analyzer {
     s.parameters.forEach((p, i) => {
       if (p.type === 'Identifier') {
         const [a, b] = nodeRange(p);
-        const psym = this.declare(inner, p.name, a, b, paramTypes[i] ?? UNKNOWN);
-        if (paramTypes[i] && paramTypes[i].k !== 'unknown') this.hover(a, b, { kind: 'symbol', symbol: psym });
+        this.declare(inner, p.name, a, b, paramTypes[i] ?? UNKNOWN);
       }
     });
     const frame: Frame = { returns: [] };
@@ -690,11 +711,7 @@ class Analyzer {
     switch (e.type) {
       case 'Identifier': {
         const sym = scope.lookup(e.name);
-        const [a, b] = nodeRange(e);
-        if (sym) {
-          this.hover(a, b, { kind: 'symbol', symbol: sym });
-          return sym.type;
-        }
+        if (sym) return sym.type;
         if (e.name === 'kumo') return { k: 'module', path: 'kumo' };
         return UNKNOWN;
       }
@@ -759,7 +776,7 @@ class Analyzer {
         return { k: 'module', path };
       }
       const parent = this.catalog.getModule(base.path);
-      if (parent && e.indexer === '.' && !this.assignedMembers.has(name)) {
+      if (parent && e.indexer === '.' && !this.lookupAssigned(name)) {
         const candidates = [...parent.functions.map((f) => shortName(f.name)), ...parent.submodules.map(shortName)];
         const s = suggest(name, candidates);
         this.report('unknown-member', a, b, `'${base.path}' has no member '${name}'.${didYouMean(s)}`, s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
@@ -1157,7 +1174,7 @@ class Analyzer {
       const t = this.catalog.getConfigTable(m.name);
       if (t) return spaceOfTable(t, this.catalog);
       if (info && info.qualified) {
-        const variants = [...this.catalog.configTables.values()].filter((t) => t.used_by.includes(info.qualified) && t.name.startsWith(info.name + '.'));
+        const variants = variantTables(this.catalog, info.qualified, info.name);
         if (variants.length) {
           const keys = new Map<string, KeyInfo>();
           for (const v of variants) {
@@ -1200,6 +1217,17 @@ function typeText(t: TypeExpr): string {
 }
 
 const spaceCache = new WeakMap<ConfigTableData, KeySpace[]>();
+const variantCache = new Map<string, ConfigTableData[]>();
+
+/** Config tables that are the variants of a key (`make_queue_config.protocol` -> protocol.smtp, protocol.custom_lua). */
+function variantTables(catalog: Catalog, qualified: string, key: string): ConfigTableData[] {
+  let v = variantCache.get(qualified);
+  if (!v) {
+    v = [...catalog.configTables.values()].filter((t) => t.used_by.includes(qualified) && t.name.startsWith(key + '.'));
+    variantCache.set(qualified, v);
+  }
+  return v;
+}
 
 export function spaceOfTable(table: ConfigTableData, catalog: Catalog, checkRequired = true): KeySpace {
   let cached = spaceCache.get(table);

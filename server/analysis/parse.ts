@@ -173,6 +173,10 @@ function mapRanges(node: unknown, patch: Patched): void {
 
 /** The value of a Lua string literal from its source text (escapes decoded; good enough for names and values). */
 export function stringValue(raw: string): string {
+  if (raw[0] !== '[') {
+    const body = raw.slice(1, -1);
+    if (!body.includes('\\')) return body;
+  }
   const long = /^\[(=*)\[\n?([\s\S]*)\]\1\]$/.exec(raw);
   if (long) return long[2];
   const body = raw.slice(1, -1);
