@@ -55,7 +55,6 @@ export class KumoCli {
   async run(title: string, args: string[], options: { cwd?: string; token?: vscode.CancellationToken; showOutput?: boolean } = {}): Promise<CliRun | undefined> {
     this.output.appendLine(`\n[${new Date().toISOString()}] kumo-policy ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
     if (options.showOutput) this.output.show(true);
-    const timeout = vscode.workspace.getConfiguration('kumomta').get<number>('scriptTimeoutSeconds', 10);
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `KumoMTA: ${title}`, cancellable: true },
       async (progress, token) => {
@@ -73,7 +72,6 @@ export class KumoCli {
         try {
           const result = await runCli({
             nodePath: this.nodePath(), cliPath: this.cliPath, args, cwd: options.cwd, signal: ac.signal,
-            env: { KUMO_POLICY_SCRIPT_TIMEOUT: String(timeout) },
             onStdout: (t) => this.output.append(t), onStderr,
           });
           this.output.appendLine(`[exit ${result.code ?? result.signal}${result.cancelled ? ', cancelled' : ''} after ${result.durationMs} ms]`);

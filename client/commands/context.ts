@@ -57,3 +57,16 @@ export async function resolveLogDirectory(arg: string | vscode.Uri | undefined, 
   const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, title: `KumoMTA: ${title}: log segment directory`, openLabel: 'Use this directory' });
   return picked?.[0]?.fsPath;
 }
+
+/** `--timeout` (kumomta.scriptTimeoutSeconds) and `--policy-extras` (kumomta.policyExtrasPath) for commands that run policy. */
+export function runtimeOptions(withTimeout: boolean): string[] {
+  const config = vscode.workspace.getConfiguration('kumomta');
+  const out: string[] = [];
+  if (withTimeout) out.push('--timeout', String(config.get<number>('scriptTimeoutSeconds', 10)));
+  const extras = config.get<string>('policyExtrasPath');
+  if (extras) {
+    const root = vscode.workspace.workspaceFolders?.[0];
+    out.push('--policy-extras', isAbsolute(extras) || !root ? extras : vscode.Uri.joinPath(root.uri, extras).fsPath);
+  }
+  return out;
+}

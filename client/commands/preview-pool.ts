@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { failure } from '../cli';
 import { outlinePolicy } from '../policy-outline';
 import { requireTrust } from '../trust';
-import { CommandContext, cwdFor, resolvePolicy } from './context';
+import { CommandContext, cwdFor, resolvePolicy, runtimeOptions } from './context';
 
 /** Command: `kumomta.previewPool [uri] [pool]`: `kumo-policy pool POLICY POOL --picks N --format json`, charted. */
 export function previewPool(ctx: CommandContext) {
@@ -22,7 +22,7 @@ export function previewPool(ctx: CommandContext) {
     }
     if (!pool) return undefined;
     const picks = vscode.workspace.getConfiguration('kumomta').get<number>('pool.picks', 100);
-    const run = await ctx.cli.run(`Previewing pool ${pool}`, ['pool', policy.fsPath, pool, '--picks', String(picks), '--format', 'json'], { cwd: cwdFor(policy) });
+    const run = await ctx.cli.run(`Previewing pool ${pool}`, ['pool', policy.fsPath, pool, '--picks', String(picks), '--format', 'json', ...runtimeOptions(true)], { cwd: cwdFor(policy) });
     if (!run) return undefined;
     if (ctx.cli.reportFailure('Preview Pool Weighting', run)) return failure(run);
     ctx.panels.show('pool', run.json, `Pool ${pool}`, vscode.Uri.joinPath(policy, '..'));

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { failure } from '../cli';
 import { requireTrust } from '../trust';
 import { parseCheckpoints, parseTailSummary } from '../tail-summary';
-import { CommandContext, cwdFor, resolveLogDirectory } from './context';
+import { CommandContext, cwdFor, resolveLogDirectory, runtimeOptions } from './context';
 
 /**
  * Command: `kumomta.runTailer [uri] [logDir]`: `kumo-policy tail SCRIPT --exit-when-caught-up -- LOGDIR`.
@@ -22,7 +22,7 @@ export function runTailer(ctx: CommandContext) {
     const dir = await resolveLogDirectory(logDirArg, 'Run Tailer Script');
     if (!dir) return undefined;
     const timeout = vscode.workspace.getConfiguration('kumomta').get<number>('scriptTimeoutSeconds', 10);
-    const args = sub === 'tail' ? ['tail', script.fsPath, '--exit-when-caught-up', '--progress', '1', '--', dir] : ['run', script.fsPath, '--timeout', String(timeout), '--', dir];
+    const args = sub === 'tail' ? ['tail', script.fsPath, '--exit-when-caught-up', '--progress', '1', ...runtimeOptions(false), '--', dir] : ['run', script.fsPath, '--timeout', String(timeout), ...runtimeOptions(false), '--', dir];
     const run = await ctx.cli.run(`Running ${vscode.workspace.asRelativePath(script)}`, args, { cwd: cwdFor(script), showOutput: true });
     if (!run) return undefined;
     if (ctx.cli.reportFailure('Run Tailer Script', run)) return failure(run);

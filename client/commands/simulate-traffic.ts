@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { failure } from '../cli';
 import { requireTrust } from '../trust';
-import { CommandContext, cwdFor, resolvePolicy } from './context';
+import { CommandContext, cwdFor, resolvePolicy, runtimeOptions } from './context';
 
 /** Command: `kumomta.simulateTraffic [uri] [scenario]`: `kumo-policy traffic POLICY --scenario FILE --format json`. */
 export function simulateTraffic(ctx: CommandContext) {
@@ -19,7 +19,7 @@ export function simulateTraffic(ctx: CommandContext) {
       scenario = picked.path || (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Scenario: ['json', 'toml', 'yaml', 'yml'] } }))?.[0]?.fsPath;
     }
     if (!scenario) return undefined;
-    const run = await ctx.cli.run('Simulating traffic', ['traffic', policy.fsPath, '--scenario', scenario, '--format', 'json'], { cwd: cwdFor(policy) });
+    const run = await ctx.cli.run('Simulating traffic', ['traffic', policy.fsPath, '--scenario', scenario, '--format', 'json', ...runtimeOptions(true)], { cwd: cwdFor(policy) });
     if (!run) return undefined;
     if (ctx.cli.reportFailure('Simulate Traffic', run)) return failure(run);
     ctx.panels.show('traffic', run.json, undefined, vscode.Uri.joinPath(policy, '..'));
