@@ -163,7 +163,8 @@ export class PolicyEngine {
 
   /**
    * Defines an async host function: `fn` gets the Lua arguments as JS values and its promise's value is
-   * returned to Lua (an array spreads into several results). The calling task is suspended meanwhile.
+   * returned to Lua (MultipleResults gives several). The calling task is suspended meanwhile, so this works
+   * inside pcall and as a generic-for iterator.
    */
   defineAsyncFunction(fullName: string, fn: (args: unknown[], L: LuaState) => Promise<unknown>): void {
     this.defineFunction(fullName, (L) => {
@@ -197,12 +198,17 @@ export function readResults(thread: LuaState, n: number, opts?: ToJsOptions): un
   return out;
 }
 
-/** Pushes a host function's JS result: undefined -> nothing, an array -> that many results, else one. */
+/** Several Lua results from one host function (`return new MultipleResults([a, b])`). */
+export class MultipleResults {
+  constructor(readonly values: unknown[]) {}
+}
+
+/** Pushes a host function's JS result: undefined -> no value, MultipleResults -> each, anything else -> one value. */
 export function pushResults(L: LuaState, value: unknown): number {
   if (value === undefined) return 0;
-  if (Array.isArray(value) && (value as { multiple?: boolean }).multiple) {
-    for (const v of value) pushJs(L, v);
-    return value.length;
+  if (value instanceof MultipleResults) {
+    for (const v of value.values) pushJs(L, v);
+    return value.values.length;
   }
   pushJs(L, value);
   return 1;

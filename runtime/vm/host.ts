@@ -176,6 +176,21 @@ export class LuaHost {
     });
     lua.lua_setfield(L, -2, lstr('write'));
     lua.lua_pop(L, 1);
+    // Lua 5.4's warn: off until '@on'; messages go to the output as lua5.4 prints them.
+    let warnings = false;
+    lua.lua_pushcfunction(L, (L1: LuaState) => {
+      const n = lua.lua_gettop(L1);
+      let text = '';
+      for (let i = 1; i <= n; i++) text += bytesToText(lauxlib.luaL_checklstring(L1, i));
+      if (n === 1 && text.startsWith('@')) {
+        if (text === '@on') warnings = true;
+        else if (text === '@off') warnings = false;
+        return 0;
+      }
+      if (warnings) this.output(`Lua warning: ${text}\n`);
+      return 0;
+    });
+    lua.lua_setglobal(L, lstr('warn'));
   }
 
   /** load/loadfile/dofile that go through the lowering; loadstring-like chunks get `[string "..."]` names. */
