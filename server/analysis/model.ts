@@ -304,12 +304,16 @@ class Analyzer {
   run(): FileModel {
     const usedParse: ParseCache = new Map();
     const segments = parseSegments(this.model.text, this.cache?.parse, usedParse);
-    const context = hashString(2166136261, JSON.stringify(this.settings));
+    const context = this.cache ? hashString(2166136261, JSON.stringify(this.settings)) : 0;
     this.root = new Scope(undefined, ROOT_END);
     this.frames.push({ returns: [] });
     for (const seg of segments) {
+      if (!this.cache) {
+        this.walkSegment(seg.start, seg.chunk);
+        continue;
+      }
       const key = `${this.rootSig}:${context}`;
-      let byState = this.cache?.walk.get(seg.chunk);
+      let byState = this.cache.walk.get(seg.chunk);
       const hit = byState?.get(key);
       if (hit && hit.out.memberLookups.every(([name, v]) => this.isAssignedMember(name) === v)) {
         if (hit.base !== seg.start) {
@@ -319,11 +323,9 @@ class Analyzer {
         this.replay(hit.out);
         continue;
       }
-      const out = this.walkSegment(seg.start, seg.chunk);
-      if (this.cache) {
-        if (!byState || byState.size > 4) this.cache.walk.set(seg.chunk, (byState = new Map()));
-        byState.set(key, { base: seg.start, out });
-      }
+      const out = this.walkSegment(seg.start, seg.chunk)!;
+      if (!byState || byState.size > 4) this.cache.walk.set(seg.chunk, (byState = new Map()));
+      byState.set(key, { base: seg.start, out });
     }
     this.frames.pop();
     RANGE_BASE = 0;
@@ -334,7 +336,7 @@ class Analyzer {
   }
 
   /** Walks one segment and returns what it added to the model (absolute offsets). */
-  private walkSegment(base: number, parsed: ParsedChunk): SegmentOutput {
+  private walkSegment(base: number, parsed: ParsedChunk): SegmentOutput | undefined {
     const m = this.model;
     const mark = {
       diagnostics: m.diagnostics.length, hovers: m.hovers.length, tables: m.tables.length, calls: m.calls.length, symbols: m.symbols.length,
@@ -365,6 +367,7 @@ class Analyzer {
     m.syntaxErrors += parsed.errors.length;
     for (const [k, v] of this.segStrings) m.strings.set(k, (m.strings.get(k) ?? 0) + v);
     for (const k of this.segDynamic) m.dynamicDefinitions.add(k);
+    if (!this.cache) return undefined;
     return {
       diagnostics, hovers: m.hovers.slice(mark.hovers), tables: m.tables.slice(mark.tables), calls: m.calls.slice(mark.calls),
       symbols: m.symbols.slice(mark.symbols), handlers: m.handlers.slice(mark.handlers), entities: m.entities.slice(mark.entities),

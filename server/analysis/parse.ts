@@ -81,7 +81,7 @@ function tokenEnd(text: string, index: number): number {
 /** Lua 5.4 parse that keeps going: attributes blanked, then up to a few repairs of the first errors. */
 export function parseLua(source: string): ParsedChunk {
   // Attributes are rare; the scanner only runs when something looks like one.
-  const { code, attributes } = ATTRIBUTE_HINT.test(source) ? stripAttributes(source) : { code: source, attributes: [] };
+  const { code, attributes } = source.includes('<') && ATTRIBUTE_HINT.test(source) ? stripAttributes(source) : { code: source, attributes: [] };
   const first = tryParse(code);
   if (!isFailure(first)) return { ast: first, errors: [], attributes, recovered: false, insertions: [] };
 
@@ -215,7 +215,7 @@ const TOP_LEVEL = /^(?!(?:end|else|elseif|until|then|and|or|not|in)\b)(?:(?:loca
 const MAX_MERGE = 8;
 
 function strictParse(text: string): ParsedChunk | null {
-  const { code, attributes } = ATTRIBUTE_HINT.test(text) ? stripAttributes(text) : { code: text, attributes: [] };
+  const { code, attributes } = text.includes('<') && ATTRIBUTE_HINT.test(text) ? stripAttributes(text) : { code: text, attributes: [] };
   const r = tryParse(code);
   return isFailure(r) ? null : { ast: r, errors: [], attributes, recovered: false, insertions: [] };
 }
