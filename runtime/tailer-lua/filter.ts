@@ -29,6 +29,8 @@ export class LuaFilter {
     lua.lua_rawgeti(this.thread, LUA_REGISTRYINDEX, this.ref);
   }
 
+  private readonly call = (): number => lua.lua_pcall(this.thread, 1, 1, 0);
+
   /** The predicate handed to the engine. */
   readonly predicate = (record: unknown): boolean => {
     const L = this.thread;
@@ -36,7 +38,7 @@ export class LuaFilter {
     lua.lua_settop(L, 2);
     lua.lua_pushvalue(L, 2);
     pushRecordView(L, record, 1);
-    const { result: status, killed } = this.host.scheduler.guarded(L, () => lua.lua_pcall(L, 1, 1, 0));
+    const { result: status, killed } = this.host.scheduler.guarded(L, this.call);
     if (status !== LUA_OK) {
       let err: LuaError;
       if (killed) {
