@@ -5,7 +5,7 @@ import type { CliIo } from './io';
 import { PolicyEngine } from '../vm/engine';
 import { LuaError, positionInMessage, withFullPaths } from '../vm/errors';
 
-const USAGE = 'usage: kumo-policy run SCRIPT [--timeout SECONDS] [--policy-extras DIR] [--path TEMPLATE]... [-- ARGS...]\n';
+const USAGE = 'usage: kumo-policy run SCRIPT [--timeout SECONDS] [--policy-extras DIR] [--path TEMPLATE]... [--dns ZONEFILE|JSON] [-- ARGS...]\n';
 
 /**
  * `kumo-policy run SCRIPT [-- ARGS...]`: loads SCRIPT and calls its `main` handler with ARGS (strings), as
@@ -18,9 +18,10 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
   let scriptArgs: string[];
   let extras: string | undefined;
   let paths: string[];
+  let dns: string | undefined;
   try {
     const args = parseArgs(argv);
-    rejectUnknownOptions(args, ['timeout', 'policy-extras', 'path']);
+    rejectUnknownOptions(args, ['timeout', 'policy-extras', 'path', 'dns']);
     if (args.positional.length < 1) throw new UsageError('SCRIPT is required');
     script = resolve(args.positional[0]);
     scriptArgs = [...args.positional.slice(1), ...args.passthrough];
@@ -29,6 +30,7 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new UsageError(`--timeout must be a number of seconds (got '${t}')`);
     extras = option(args, 'policy-extras');
     paths = args.options.get('path') ?? [];
+    dns = option(args, 'dns');
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`kumo-policy run: ${e.message}\n${USAGE}`);
@@ -40,14 +42,21 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
     io.err(`kumo-policy run: ${script}: no such file\n`);
     return 2;
   }
-  const engine = new PolicyEngine({
-    policyDir: dirname(script),
-    timeoutMs,
-    policyExtrasDir: extras,
-    packagePath: paths,
-    output: (text) => io.out(text),
-    log: (level, message) => io.err(`${level.toUpperCase()} ${message}\n`),
-  });
+  let engine: PolicyEngine;
+  try {
+    engine = new PolicyEngine({
+      policyDir: dirname(script),
+      timeoutMs,
+      policyExtrasDir: extras,
+      packagePath: paths,
+      dnsSettingsFile: dns,
+      output: (text) => io.out(text),
+      log: (level, message) => io.err(`${level.toUpperCase()} ${message}\n`),
+    });
+  } catch (e) {
+    io.err(`kumo-policy run: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
   try {
     await engine.runScript(script, scriptArgs);
     return 0;

@@ -175,9 +175,22 @@ export class Scheduler {
     this.syncTasks.push(pseudo);
   }
 
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+
+  /** A timer for host functions (sleep, timeouts) that cancelAll clears, so nothing outlives a stop. */
+  setTimer(ms: number, fn: () => void): void {
+    const handle = setTimeout(() => {
+      this.timers.delete(handle);
+      fn();
+    }, ms);
+    this.timers.add(handle);
+  }
+
   /** Stops every task: waiting and ready ones fail with `message`, a running one at its next hook. */
   cancelAll(message = 'cancelled'): void {
     this.cancelled = message;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     for (const task of [...this.byThread.values()]) {
       if (task === this.current) task.killed ??= { kind: 'cancelled', message };
       else this.end(task, () => task.fail(new LuaError(message, collectFrames(task.thread, this.names), undefined, 'cancelled')));

@@ -19,7 +19,7 @@ export function coreFunctions(ctx: KumoContext): KumoFunctions {
     const seconds = lauxlib.luaL_checknumber(L, 1) as number;
     if (!(seconds >= 0) || !Number.isFinite(seconds)) return raise(L, `sleep: invalid duration ${seconds}`);
     return ctx.host.scheduler.suspend(L, 'kumo.time.sleep', (settle) => {
-      setTimeout(() => settle({ push: () => 0 }), seconds * 1000);
+      ctx.host.scheduler.setTimer(seconds * 1000, () => settle({ push: () => 0 }));
     });
   };
   return {

@@ -54,7 +54,8 @@ export function performRequest(req: HttpRequestSpec): Promise<HttpResult> {
     const headers: http.OutgoingHttpHeaders = {};
     for (const [k, v] of req.headers) headers[k] = v;
     if (req.body && headers['content-length'] === undefined) headers['content-length'] = String(req.body.length);
-    const r = mod.request(url, { method: req.method, headers, rejectUnauthorized: !req.client.insecure }, (res) => {
+    // No pooled keep-alive sockets: nothing should keep a finished script's process alive.
+    const r = mod.request(url, { method: req.method, headers, rejectUnauthorized: !req.client.insecure, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
