@@ -15,6 +15,7 @@ import { SegmentReader, SegmentDecodeError } from '../engines/tailer/segment-rea
 import { isSegmentDone } from '../engines/tailer/segments';
 import { loadCheckpoint } from '../engines/tailer/checkpoint';
 import { acquireLock, appendDurably, listSegments, segmentName } from '../engines/dlq/files';
+import type { ReplayHandler } from '../engines/dlq/index';
 
 export const LUA_SEGMENT = /^\d{8}-\d{6}(\.\d{1,9})?\.(retry|permanent)$/;
 export const LUA_REPLAY_CHECKPOINT = 'dead-letter-replay';
@@ -109,4 +110,50 @@ export function importLuaDeadLetters(dir: string): ImportResult {
     release();
   }
   return result;
+}
+
+/** The event a Lua replay handler registers: `kumo.on('dlq_replay', function(record, envelope) return true end)`. */
+export const LUA_REPLAY_EVENT = 'dlq_replay';
+
+/**
+ * A replay handler for `kumo-policy dlq replay DIR --handler FILE.lua`: FILE is loaded once (with kumo.jsonl,
+ * kumo.http, ...) and its `dlq_replay` handler is called with each record and its envelope. Returning true
+ * delivers the record; false/nil (optionally with a reason) or an error fails this attempt.
+ */
+export async function luaReplayHandler(file: string, log: (text: string) => void = (t) => process.stderr.write(t)): Promise<ReplayHandler> {
+  const { PolicyEngine } = await import('../vm/engine');
+  const { jsonlFunctions } = await import('./jsonl');
+  const { installMissingScriptSupport } = await import('./script-support');
+  const path = resolve(file);
+  const logFn = (level: string, message: string) => log(`${level.toUpperCase()} ${message}\n`);
+  let engine: InstanceType<typeof PolicyEngine> | undefined;
+  engine = new PolicyEngine({ policyDir: dirname(path), output: (t) => log(t), log: logFn, functions: jsonlFunctions(() => ({ host: engine!.host, log: logFn })) });
+  installMissingScriptSupport(engine);
+  await engine.loadPolicy(path);
+  if (!engine.hasHandler(LUA_REPLAY_EVENT)) {
+    throw new Error(`${file} registers no '${LUA_REPLAY_EVENT}' handler: add kumo.on('${LUA_REPLAY_EVENT}', function(record, envelope) ... return true end)`);
+  }
+  const e = engine;
+  return async (payload, envelope) => {
+    const r = await e.fireEvent(LUA_REPLAY_EVENT, [payload, envelope]);
+    const [ok, why] = r.values as unknown[];
+    if (!ok) throw new Error(typeof why === 'string' && why ? why : `${LUA_REPLAY_EVENT} returned ${ok === false ? 'false' : 'nothing'}`);
+  };
+}
+
+/**
+ * What `kumo-policy dlq` calls first: imports dead_letter.lua's segments in DIR (reporting what it did) and
+ * teaches `--handler` to take a Lua file.
+ */
+export async function prepareDlqDirectory(
+  dir: string,
+  io: { err(text: string): void },
+  registerResolver?: (r: (spec: string) => Promise<ReplayHandler | undefined>) => void,
+): Promise<ImportResult> {
+  registerResolver?.(async (spec) => (/\.lua$/i.test(spec) ? luaReplayHandler(spec, (t) => io.err(t)) : undefined));
+  const r = importLuaDeadLetters(dir);
+  if (r.segments) io.err(`imported ${r.retry} records to retry and ${r.permanent} permanent failures from ${r.segments} segments written by dead_letter.lua${r.alreadyReplayed ? ` (${r.alreadyReplayed} already replayed by it)` : ''}\n`);
+  if (r.active.length) io.err(`${r.active.length} dead-letter segments are still being written (${r.active.join(', ')}); they are imported once finished\n`);
+  if (r.unreadable.length) io.err(`could not read ${r.unreadable.join(', ')} to the end: their readable records were imported, the files renamed *.unreadable\n`);
+  return r;
 }

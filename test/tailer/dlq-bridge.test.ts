@@ -90,3 +90,34 @@ end)`, [dir], { packagePath: [samplePath('lua', '?.lua')] });
   assert.equal(imported.permanent, 6);
   assert.equal(new DeadLetterQueue(dir).list().totals.permanentRecords, 6);
 });
+
+test('kumo-policy dlq on a dead_letter.lua directory: import, then replay through a Lua handler (dlq_replay)', async () => {
+  const { prepareDlqDirectory } = await import('../../runtime/tailer-lua/dlq-bridge');
+  const dir = tempDir();
+  const r = await runScript(LOG_THREE_BATCHES, [dir], { packagePath: [samplePath('lua', '?.lua')] });
+  assert.equal(r.error, undefined, r.error?.message);
+  const handlerFile = join(tempDir(), 'replay.lua');
+  writeFileSync(handlerFile, `local kumo = require 'kumo'
+kumo.on('dlq_replay', function(record, envelope)
+  assert(envelope.consumer:match('^customer%-'))
+  if record.id:sub(-1) == '4' then return false, 'still 503 for ' .. record.id end
+  return true
+end)`);
+  let resolver: ((spec: string) => Promise<unknown>) | undefined;
+  const messages: string[] = [];
+  const imported = await prepareDlqDirectory(dir, { err: (t) => messages.push(t) }, (res) => (resolver = res));
+  assert.equal(imported.retry, 12);
+  assert.match(messages.join(''), /imported 12 records to retry and 1 permanent failures from 4 segments written by dead_letter\.lua/);
+  assert.equal(await resolver!('handler.js'), undefined);
+  const handler = (await resolver!(handlerFile)) as (p: unknown, e: unknown) => Promise<void>;
+  const q = new DeadLetterQueue(dir, { initialWaitMs: 0, maxAttempts: 2 });
+  const res = await q.replay(handler as never, { waitForDue: false });
+  const res2 = await q.replay(handler as never, { untilEmpty: true });
+  assert.equal(res.delivered + res2.delivered, 9);
+  const listing = q.list();
+  assert.equal(listing.totals.pending, 0);
+  assert.equal(listing.totals.permanentRecords, 1 + 3); // 'gone' + the three *-4 records after 2 attempts
+  const missing = join(tempDir(), 'none.lua');
+  writeFileSync(missing, `local kumo = require 'kumo'`);
+  await assert.rejects(() => resolver!(missing), /registers no 'dlq_replay' handler/);
+});
