@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getCatalog } from '../../runtime/catalog/catalog';
-import { ENTITY_LINKS } from './entities';
+import { ENTITY_LINKS, RECORD_SHAPE } from './entities';
 import { parseLua, stringValue } from './parse';
 import { AnalysisService } from './service';
 
@@ -32,6 +32,7 @@ test('string literal values decode escapes and long brackets', () => {
 
 test('every entity link names a catalog table and key', () => {
   const catalog = getCatalog();
+  assert.ok(catalog.data.table_shapes[RECORD_SHAPE], RECORD_SHAPE);
   for (const l of ENTITY_LINKS) {
     const t = catalog.getConfigTable(l.table);
     assert.ok(t, l.table);

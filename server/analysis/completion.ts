@@ -163,6 +163,10 @@ function memberItems(base: LType, sep: '.' | ':', start: number, end: number, se
     }
     return obj.fields.map((f) => ({ label: f.name, kind: 'field' as const, detail: `${obj.name}.${f.name}: ${f.type}`, documentation: f.description ?? '', replaceStart: start, replaceEnd: end }));
   }
+  if (base.k === 'shape' && sep === '.') {
+    const fields = catalog.data.table_shapes[base.name]?.fields ?? {};
+    return Object.entries(fields).map(([name, f]) => ({ label: name, kind: 'field' as const, detail: `${base.name}.${name}: ${f.type}`, documentation: f.description ?? '', replaceStart: start, replaceEnd: end }));
+  }
   if (base.k === 'extras') {
     const list = catalog.data.policy_extras.modules[base.name] ?? [];
     return list.filter((sig) => (sep === ':' ? sig.startsWith('mod:') : true)).map((sig) => {
@@ -259,6 +263,7 @@ export function describeType(t: LType): string {
     case 'localfn': return t.returns.k === 'unknown' ? 'function' : `function -> ${describeType(t.returns)}`;
     case 'extras': return `policy-extras.${t.name}`;
     case 'localmod': return `module ${t.name}`;
+    case 'shape': return t.name;
     default: return 'unknown';
   }
 }

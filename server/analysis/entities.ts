@@ -33,3 +33,6 @@ export const ENTITY_LINKS: EntityLink[] = [
   { entity: 'listener', table: 'start_esmtp_listener', key: 'listen', definition: true },
   { entity: 'source', table: 'jsonl.new_multi_tailer', itemsKey: 'consumers', itemKey: 'name', definition: false, unique: true },
 ];
+
+/** The catalog table shape of a log record, as tailer filters receive it (entities.test checks it exists). */
+export const RECORD_SHAPE = 'JsonLogRecord';

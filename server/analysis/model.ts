@@ -10,7 +10,7 @@ import { suggest } from '../../runtime/catalog/suggest';
 import { parseTypeExpr, unionMembers, type TypeExpr } from '../../runtime/catalog/type-expr';
 import { availableIn, compareVersions, isVersion } from '../../runtime/catalog/versions';
 import { codeInfo } from './codes';
-import { ENTITY_LINKS, type EntityKind } from './entities';
+import { ENTITY_LINKS, RECORD_SHAPE, type EntityKind } from './entities';
 import { parseSegments, stringValue, type ParseCache, type ParsedChunk } from './parse';
 import { LineIndex } from './text';
 import type { AnalysisSettings, Diagnostic, FixData, Severity } from './types';
@@ -25,6 +25,8 @@ export type LType =
   | { k: 'localfn'; returns: LType }
   | { k: 'extras'; name: string }
   | { k: 'localmod'; name: string }
+  /** A plain table with a catalog shape (table_shapes), such as a log record in a tailer filter. */
+  | { k: 'shape'; name: string }
   | { k: 'unknown' };
 
 const UNKNOWN: LType = { k: 'unknown' };
@@ -264,6 +266,7 @@ function typeKey(t: LType): string {
     case 'localfn': return `l:${typeKey(t.returns)}`;
     case 'extras': return `x:${t.name}`;
     case 'localmod': return `r:${t.name}`;
+    case 'shape': return `s:${t.name}`;
     default: return '?';
   }
 }
@@ -855,6 +858,8 @@ class Analyzer {
       if (table && i === tableParamIndex && arg.type === 'TableConstructorExpression') {
         this.checkTable(arg, spaceOfTable(table, this.catalog), calleeRange, scope, callee!.name);
         argTypes.push(UNKNOWN);
+      } else if (callee && arg.type === 'FunctionDeclaration' && takesRecord(callee.params[i]?.description)) {
+        argTypes.push(this.functionDecl(arg, scope, undefined, [{ k: 'shape', name: RECORD_SHAPE }]));
       } else argTypes.push(this.expr(arg, scope));
     });
     if (callee) this.checkArgCount(callee, args, calleeRange);
@@ -1124,7 +1129,8 @@ class Analyzer {
         return;
       case 'FunctionDeclaration':
         if (all(KIND_SETS.rejectsFunction)) this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a function.`);
-        this.expr(node, scope);
+        if (takesRecord(info?.data?.description)) this.functionDecl(node, scope, undefined, [{ k: 'shape', name: RECORD_SHAPE }]);
+        else this.expr(node, scope);
         return;
       case 'TableConstructorExpression': {
         if (all(KIND_SETS.rejectsTable)) {
@@ -1275,9 +1281,14 @@ function sameType(a: LType, b: LType): boolean {
     case 'object': return a.name === (b as typeof a).name;
     case 'array': return sameType(a.of, (b as typeof a).of);
     case 'fn': return a.fn === (b as typeof a).fn;
-    case 'extras': case 'localmod': return a.name === (b as typeof a).name;
+    case 'extras': case 'localmod': case 'shape': return a.name === (b as typeof a).name;
     default: return false;
   }
+}
+
+/** Callback parameters documented as `function(record) -> boolean` receive a log record. */
+function takesRecord(description: string | undefined): boolean {
+  return !!description && /function\s*\(\s*record\s*\)/i.test(description);
 }
 
 function typeOfNode(n: lp.Node | undefined): LType {
