@@ -293,3 +293,25 @@ test('SingletonTimerWheel: one global 3 s grid shared by all queues, from the fi
   for (const q of r.queues) q.series.retries.forEach((n, b) => n > 0 && phases.add(phase(b)));
   assert.equal(phases.size, 1, JSON.stringify([...phases]));
 });
+
+test('max_connection_rate: sleeps below idle_timeout, requeues the ready queue at or above it', () => {
+  const run = (limit: number, period: number) =>
+    simulateTraffic({
+      messages: 100,
+      durationSec: 60,
+      injectOverSec: 0,
+      queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { strategy: 'SkipList' } }],
+      defaultPath: { maxConnectionRate: { limit, period, forceLocal: false }, maxDeliveriesPerConnection: 1, connectionLimit: 4 },
+      sites: { x: { latencyMs: 10, connectMs: 0 } },
+    });
+  const sleepy = run(1, 1); // retry-after 1 s < 5 s: the dispatcher sleeps and tries again
+  conserve(sleepy);
+  assert.ok(sleepy.totals.delivered >= 58 && sleepy.totals.delivered <= 62, String(sleepy.totals.delivered));
+  assert.ok(sleepy.paths[0].totals.connectionRateDelays > 0);
+  assert.equal(sleepy.queues[0].totals.throttleDelays, 0);
+  const requeued = run(10, 60); // 10 at once, then retry-after 6 s >= 5 s: the ready queue goes back
+  conserve(requeued);
+  assert.ok(requeued.totals.delivered >= 18 && requeued.totals.delivered <= 20, String(requeued.totals.delivered));
+  assert.ok(requeued.totals.pendingScheduled > 0);
+  assert.equal(requeued.queues[0].totals.deferred, 0); // no attempts counted
+});

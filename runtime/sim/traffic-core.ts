@@ -675,8 +675,10 @@ export class TrafficSim {
     }
     const limit = p.cfg.connectionLimit;
     if (p.open >= limit) return;
-    const want = idealConnectionCount(p.ready.length, limit);
-    while (p.open < want) this.openDispatcher(pIdx);
+    // open `ideal - current` connections; one refused by max_connection_rate closes at once (and may
+    // empty the ready queue), so count the attempts rather than re-reading `open`
+    let toOpen = idealConnectionCount(p.ready.length, limit) - p.open;
+    while (toOpen-- > 0 && p.ready.length > 0) this.openDispatcher(pIdx);
   }
 
   private allocDispatcher(): number {
@@ -703,11 +705,18 @@ export class TrafficSim {
     return d;
   }
 
+  /**
+   * A new dispatcher: like kumod's, it first takes a message from the ready queue (`wait_for_message`)
+   * and holds it while connecting, so a connection-rate requeue by another dispatcher cannot take it.
+   */
   private openDispatcher(pIdx: number): void {
     const p = this.paths[pIdx];
+    const m = p.ready.shift();
+    if (m < 0) return;
+    this.queues[this.mQueue[m]].ready--;
     const d = this.allocDispatcher();
     this.dPath[d] = pIdx;
-    this.dMsg[d] = -1;
+    this.dMsg[d] = m;
     this.dDelivered[d] = 0;
     p.open++;
     p.t.connectionsOpened++;
@@ -733,8 +742,11 @@ export class TrafficSim {
       if (r > 0) {
         p.t.connectionRateDelays++;
         if (r >= p.cfg.idleTimeout) {
+          // throttle_ready_queue takes the ready queue and the message this dispatcher holds
+          const held = this.dMsg[d];
+          this.dMsg[d] = -1;
           this.closeDispatcher(d);
-          this.throttleReadyQueue(pIdx, r, -1);
+          this.throttleReadyQueue(pIdx, r, held);
           return;
         }
         this.dState[d] = D_CONN_SLEEP;
@@ -754,7 +766,8 @@ export class TrafficSim {
         this.connect(d);
         return;
       case D_CONNECTING:
-        this.startNext(d);
+        if (this.dMsg[d] >= 0) this.deliver(d, 0);
+        else this.startNext(d);
         return;
       case D_MSG_SLEEP:
         this.deliver(d, this.dThr[d]);
