@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureIo } from '../../runtime/cli/io';
-import { runCheckCommand } from './check-command';
+import { readFileSync } from 'node:fs';
+import { repoRoot } from '../../test/support/paths';
+import { diagnosticCodesMarkdown, runCheckCommand } from './check-command';
 
 function policy(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'kumo-check-'));
@@ -38,4 +40,11 @@ test('check: usage and I/O errors exit 2', async () => {
   assert.equal(await runCheckCommand(['--format', 'xml', '.'], captureIo()), 2);
   assert.equal(await runCheckCommand(['--target-version', 'soon', '.'], captureIo()), 2);
   assert.equal(await runCheckCommand(['/nonexistent/policy.lua'], captureIo()), 2);
+});
+
+test('check --list-codes: the registry drives the CLI and server/DIAGNOSTICS.md', async () => {
+  const io = captureIo();
+  assert.equal(await runCheckCommand(['--list-codes', '--format', 'json'], io), 0);
+  assert.ok(JSON.parse(io.stdout).some((c: { code: string }) => c.code === 'global-assignment'));
+  assert.equal(readFileSync(join(repoRoot(), 'server/DIAGNOSTICS.md'), 'utf8'), diagnosticCodesMarkdown());
 });

@@ -16,7 +16,19 @@ export interface CheckFinding {
   message: string;
 }
 
-const USAGE = 'usage: kumo-policy check [--format text|json|sarif] [--target-version V] PATH...\n';
+const USAGE = 'usage: kumo-policy check [--format text|json|sarif] [--target-version V] PATH...\n       kumo-policy check --list-codes [--format text|json|markdown]\n';
+
+/** The diagnostic code table as markdown: the same text as server/DIAGNOSTICS.md (a test keeps them equal). */
+export function diagnosticCodesMarkdown(): string {
+  const rows = [...diagnosticCodes.values()].map((c) => `| \`${c.code}\` | ${c.group} | ${c.severity} | ${c.summary} |`);
+  return [
+    '# Diagnostic codes', '',
+    'Generated from server/analysis/codes.ts (`kumo-policy check --list-codes --format markdown`). Each code has a',
+    'fixture in test/fixtures/diagnostics/<code>.lua. Severities can be changed or turned off per code with the',
+    '`kumomta.diagnostics.severity` setting.', '',
+    '| code | group | default severity | meaning |', '| --- | --- | --- | --- |', ...rows, '',
+  ].join('\n');
+}
 
 function collect(path: string, out: string[]): void {
   const st = statSync(path);
@@ -65,12 +77,19 @@ export async function runCheckCommand(argv: string[], io: CliIo): Promise<number
   let target: string | undefined;
   let paths: string[];
   try {
-    const args = parseArgs(argv, new Set(['help']));
+    const args = parseArgs(argv, new Set(['help', 'list-codes']));
     if (args.options.has('help')) {
       io.out(USAGE);
       return 0;
     }
-    rejectUnknownOptions(args, ['format', 'target-version', 'help']);
+    rejectUnknownOptions(args, ['format', 'target-version', 'help', 'list-codes']);
+    if (args.options.has('list-codes')) {
+      const f = option(args, 'format', ['text', 'json', 'markdown']) ?? 'text';
+      if (f === 'json') io.out(JSON.stringify([...diagnosticCodes.values()], null, 2) + '\n');
+      else if (f === 'markdown') io.out(diagnosticCodesMarkdown());
+      else for (const c of diagnosticCodes.values()) io.out(`${c.code.padEnd(30)} ${c.severity.padEnd(12)} ${c.summary}\n`);
+      return 0;
+    }
     format = option(args, 'format', ['text', 'json', 'sarif']) ?? 'text';
     target = option(args, 'target-version');
     if (target !== undefined && !isVersion(target)) throw new UsageError(`--target-version must look like 2024.09.02-c5476b89 or dev (got '${target}')`);
