@@ -35,7 +35,7 @@ function readFilter(): PolicyFilter {
   return new PolicyFilter({ globs: cfg.get<string[]>('policyGlobs', DEFAULT_POLICY_GLOBS), detectRequireKumo: cfg.get<boolean>('detectRequireKumo', true) });
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<KumoExtensionApi> {
+export function activate(context: vscode.ExtensionContext): KumoExtensionApi {
   const output = vscode.window.createOutputChannel('KumoMTA', { log: true });
   const status = new KumoStatus();
   let filter = readFilter();
@@ -79,7 +79,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<KumoEx
   };
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument(consider),
-    vscode.workspace.onDidChangeTextDocument((e) => consider(e.document)),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      consider(e.document);
+      if (e.document === vscode.window.activeTextEditor?.document) updateEditorContext(vscode.window.activeTextEditor);
+    }),
     vscode.window.onDidChangeActiveTextEditor(updateEditorContext),
     vscode.workspace.onDidSaveTextDocument((d) => { if (d.languageId === 'lua') view.refresh(); }),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -89,7 +92,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<KumoEx
         for (const d of vscode.workspace.textDocuments) consider(d);
       }
       if (e.affectsConfiguration('kumomta.logDirectory')) view.refresh();
-      if (e.affectsConfiguration('kumomta.diagnostics.genericLua') || e.affectsConfiguration('kumomta.targetVersion')) void client.restart();
+      // Other kumomta.* settings reach the running server through workspace/didChangeConfiguration.
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       output.appendLine('[client] workspace trusted: simulations and scripts enabled');
@@ -99,9 +102,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<KumoEx
   for (const d of vscode.workspace.textDocuments) consider(d);
   updateEditorContext(vscode.window.activeTextEditor);
   if (!client.client) {
-    // A workspace that contains policy starts the server at once, so diagnostics of open files come quickly.
-    const hits = await Promise.all(filter.options.globs.map((g) => vscode.workspace.findFiles(g, '**/node_modules/**', 1)));
-    if (hits.some((h) => h.length)) void client.start();
+    // A workspace that contains policy starts the server soon, so diagnostics of opened files come quickly;
+    // activation itself does not wait for the file search.
+    void Promise.all(filter.options.globs.map((g) => vscode.workspace.findFiles(g, '**/node_modules/**', 1))).then((hits) => {
+      if (hits.some((h) => h.length)) void client.start();
+    });
   }
 
   return {
