@@ -136,6 +136,27 @@ describe('Kumo Policy Studio in a real VS Code', function () {
     });
   });
 
+  describe('settings', function () {
+    it('kumomta.diagnostics.severity changes a diagnostic severity on the running server', async function () {
+      if (!serverBuilt) this.skip();
+      const uri = workspaceFile('policy/bad.lua');
+      await open('policy/bad.lua');
+      const codeOf = (d) => String(typeof d.code === 'object' && d.code ? d.code.value : d.code);
+      const find = () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'unknown-config-key');
+      await waitFor('unknown-config-key diagnostic', find, 30000);
+      const config = vscode.workspace.getConfiguration('kumomta');
+      try {
+        await config.update('diagnostics.severity', { 'unknown-config-key': 'error' }, vscode.ConfigurationTarget.Workspace);
+        await waitFor('severity error', () => find()?.severity === vscode.DiagnosticSeverity.Error, 30000);
+        await config.update('diagnostics.severity', { 'unknown-config-key': 'off' }, vscode.ConfigurationTarget.Workspace);
+        await waitFor('diagnostic off', () => !find(), 30000);
+      } finally {
+        await config.update('diagnostics.severity', undefined, vscode.ConfigurationTarget.Workspace);
+      }
+      await waitFor('diagnostic back', find, 30000);
+    });
+  });
+
   describe('commands', function () {
     it('Export LuaLS Definitions writes ---@meta files and shows a chart in its webview', async function () {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kumo-luals-'));
