@@ -46,6 +46,7 @@ export async function run(): Promise<Record<string, string | number>> {
     'routing.traffic.deferred': r.totals.deferred,
     'routing.traffic.bounced': r.totals.bounced,
     'routing.traffic.expired': r.totals.expired,
+    'routing.traffic.stranded_skiplist': r.totals.stranded,
     'routing.traffic.queue_throttle_delays': throttleDelays,
     'routing.traffic.path_throttle_sleeps': pathSleeps,
     'routing.traffic.paths': r.paths.length,

@@ -8,7 +8,7 @@ import type { TrafficResult, TrafficScenario } from './traffic-types';
 
 const conserve = (r: TrafficResult) => {
   const t = r.totals;
-  assert.equal(t.injected, t.delivered + t.bounced + t.expired + t.pendingScheduled + t.pendingReady + t.inFlight);
+  assert.equal(t.injected, t.delivered + t.bounced + t.expired + t.stranded + t.pendingScheduled + t.pendingReady + t.inFlight);
 };
 
 const pool2 = { name: 'pool2', entries: [{ name: 'ip-2', weight: 2 }, { name: 'ip-3', weight: 1 }] };
@@ -40,6 +40,7 @@ test('queue max_message_rate: re-inserted with a delay, no attempts, ~rate per s
     injectOverSec: 0,
     bucketSec: 10,
     queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { maxMessageRate: { limit: 10, period: 1, forceLocal: false }, strategy: 'SkipList' } }],
+    skipListReplacesSameSecond: false, // keep every message: this test is about the throttle
   });
   conserve(r);
   const q = r.queues[0];
@@ -58,6 +59,7 @@ test('the lesser of queue and path rates wins', () => {
     durationSec: 100,
     injectOverSec: 0,
     queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { maxMessageRate: { limit: queueRate, period: 1, forceLocal: false }, strategy: 'SkipList' } }],
+    skipListReplacesSameSecond: false,
     defaultPath: { maxMessageRate: { limit: pathRate, period: 1, forceLocal: false } },
   });
   const a = simulateTraffic(base(20, 5));
@@ -301,6 +303,7 @@ test('max_connection_rate: sleeps below idle_timeout, requeues the ready queue a
       durationSec: 60,
       injectOverSec: 0,
       queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { strategy: 'SkipList' } }],
+      skipListReplacesSameSecond: false,
       defaultPath: { maxConnectionRate: { limit, period, forceLocal: false }, maxDeliveriesPerConnection: 1, connectionLimit: 4 },
       sites: { x: { latencyMs: 10, connectMs: 0 } },
     });
@@ -314,4 +317,42 @@ test('max_connection_rate: sleeps below idle_timeout, requeues the ready queue a
   assert.ok(requeued.totals.delivered >= 18 && requeued.totals.delivered <= 20, String(requeued.totals.delivered));
   assert.ok(requeued.totals.pendingScheduled > 0);
   assert.equal(requeued.queues[0].totals.deferred, 0); // no attempts counted
+});
+
+test("kumod's SkipList keeps one message per due second (SkipSet::insert replaces equal entries)", () => {
+  const base: TrafficScenario = {
+    messages: 600,
+    durationSec: 120,
+    injectOverSec: 0,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { maxMessageRate: { limit: 10, period: 1, forceLocal: false }, strategy: 'SkipList' } }],
+  };
+  const kumod = simulateTraffic(base);
+  conserve(kumod);
+  // 10 pass at t=0; the 590 refused all come due in second 1: only the last inserted survives
+  assert.equal(kumod.totals.stranded, 589);
+  assert.equal(kumod.totals.delivered, 11);
+  assert.equal(kumod.queues[0].totals.stranded, 589);
+  const intended = simulateTraffic({ ...base, skipListReplacesSameSecond: false });
+  assert.equal(intended.totals.stranded, 0);
+  assert.equal(intended.totals.delivered, 600);
+});
+
+test('queue max_message_rate is only re-checked on strategy ticks: 10/s with the default wheel gives 10 per 3 s', () => {
+  const r = simulateTraffic({
+    messages: 600,
+    durationSec: 60,
+    injectOverSec: 0,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { maxMessageRate: { limit: 10, period: 1, forceLocal: false } } }],
+  });
+  conserve(r);
+  // burst 10 at t=0, then the herd comes back every 3 s (SingletonTimerWheel) and 10 pass each time
+  assert.ok(r.totals.delivered >= 200 && r.totals.delivered <= 210, String(r.totals.delivered));
+  const tw = simulateTraffic({
+    messages: 600,
+    durationSec: 600,
+    injectOverSec: 0,
+    queues: [{ name: 'q@x.com', weight: 1, site: 'x', config: { maxMessageRate: { limit: 10, period: 1, forceLocal: false }, strategy: 'TimerWheel' } }],
+  });
+  // TimerWheel with the default 20 min retry ticks every 60 s: 10 per minute
+  assert.ok(tw.totals.delivered >= 100 && tw.totals.delivered <= 110, String(tw.totals.delivered));
 });

@@ -71,7 +71,7 @@ interface QState {
   index: number;
   /** The batch delayed messages are currently being added to, or -1. */
   openBatch: number;
-  t: { injected: number; sent: number; deferred: number; bounced: number; expired: number; retries: number; throttleDelays: number; throttleDelaySec: number; readyQueueFull: number; configFetches: number; reaped: number };
+  t: { injected: number; sent: number; deferred: number; bounced: number; expired: number; retries: number; throttleDelays: number; throttleDelaySec: number; readyQueueFull: number; configFetches: number; stranded: number; reaped: number };
 }
 
 interface PState {
@@ -159,11 +159,14 @@ export class TrafficSim {
   private bQueue: Int32Array = new Int32Array(1024);
   private bRelease: Float64Array = new Float64Array(1024);
   private bMinCreated: Float64Array = new Float64Array(1024);
+  /** 1 when a batch's list (from `bStart`) is in creation order. */
+  private bSorted: Uint8Array = new Uint8Array(1024);
   /** Entries before this index of a batch's list were handled already (a handed-over herd). */
   private bStart: Int32Array = new Int32Array(1024);
   private readonly bFree: number[] = [];
   private spare: number[] | null = null;
   private readyNowDepth = 0;
+  private readonly skipReplaces: boolean;
 
   private now = 0;
   private bucket = 0;
@@ -175,6 +178,7 @@ export class TrafficSim {
 
   constructor(private readonly sc: TrafficScenario) {
     this.rng = new Rng(sc.seed ?? 1);
+    this.skipReplaces = sc.skipListReplacesSameSecond ?? true;
     this.N = Math.max(0, Math.floor(sc.messages));
     this.endMs = Math.round(sc.durationSec * 1000);
     this.injectMs = Math.round((sc.injectOverSec ?? sc.durationSec) * 1000);
@@ -231,7 +235,7 @@ export class TrafficSim {
       ready: 0,
       index: this.queues.length,
       openBatch: -1,
-      t: { injected: 0, sent: 0, deferred: 0, bounced: 0, expired: 0, retries: 0, throttleDelays: 0, throttleDelaySec: 0, readyQueueFull: 0, configFetches: 0, reaped: 0 },
+      t: { injected: 0, sent: 0, deferred: 0, bounced: 0, expired: 0, retries: 0, throttleDelays: 0, throttleDelaySec: 0, readyQueueFull: 0, configFetches: 0, stranded: 0, reaped: 0 },
     };
     this.bindSelector(q);
     return q;
@@ -472,12 +476,25 @@ export class TrafficSim {
     this.bRelease[b] = releaseMs;
     this.bMinCreated[b] = Infinity;
     this.bStart[b] = 0;
+    this.bSorted[b] = 1;
     return b;
   }
 
   private addToBatch(b: number, m: number, q: QState): void {
-    this.bList[b].push(m);
+    const list = this.bList[b];
+    if (q.skip !== null && this.skipReplaces && list.length > this.bStart[b]) {
+      // SkipSet::insert replaces the entry that compares equal (same due second)
+      const gone = list.length - this.bStart[b];
+      q.t.stranded += gone;
+      q.delayed -= gone;
+      list.length = 0;
+      this.bStart[b] = 0;
+      this.bMinCreated[b] = Infinity;
+      this.bSorted[b] = 1;
+    }
     const c = this.mCreated[m];
+    if (list.length > 0 && c < this.mCreated[list[list.length - 1]]) this.bSorted[b] = 0;
+    list.push(m);
     if (c < this.bMinCreated[b]) this.bMinCreated[b] = c;
     q.delayed++;
     q.life!.touch(this.now);
@@ -513,6 +530,9 @@ export class TrafficSim {
       const ns = new Int32Array(this.bStart.length * 2);
       ns.set(this.bStart);
       this.bStart = ns;
+      const so = new Uint8Array(this.bSorted.length * 2);
+      so.set(this.bSorted);
+      this.bSorted = so;
       const nm = new Float64Array(this.bMinCreated.length * 2);
       nm.set(this.bMinCreated);
       this.bMinCreated = nm;
@@ -543,7 +563,7 @@ export class TrafficSim {
       // clock, TAT unchanged by a refusal), so they move to the same new batch without re-checking.
       const d = q.rateCell!.retryAfterSec(this.now * NS);
       this.spare = null;
-      this.throttledRest(list, i, q, d, this.bMinCreated[b]);
+      this.throttledRest(list, i, q, d, this.bMinCreated[b], this.bSorted[b] === 1);
       if (this.spare !== null) this.bList[b] = this.spare; // `list` now belongs to the new batch
       else list.length = 0;
     } else {
@@ -552,7 +572,7 @@ export class TrafficSim {
     this.bFree.push(b);
   }
 
-  private throttledRest(list: number[], from: number, q: QState, d: number, minCreated: number): void {
+  private throttledRest(list: number[], from: number, q: QState, d: number, minCreated: number, sorted: boolean): void {
     const qi = q.index;
     const cnt = list.length - from;
     q.t.throttleDelays += cnt;
@@ -563,26 +583,39 @@ export class TrafficSim {
     let start = from;
     let newMin = minCreated;
     if (minCreated <= oldest) {
-      // someone may expire: compact the survivors to the front
-      let w = 0;
-      newMin = Infinity;
-      for (let j = from; j < list.length; j++) {
-        const m = list[j];
-        const c = this.mCreated[m];
-        if (c <= oldest) this.expire(m, q);
-        else {
-          list[w++] = m;
-          if (c < newMin) newMin = c;
+      const created = this.mCreated;
+      if (sorted) {
+        // oldest first: the expired ones are a prefix
+        while (start < list.length && created[list[start]] <= oldest) this.expire(list[start++], q);
+        newMin = start < list.length ? created[list[start]] : Infinity;
+      } else {
+        // compact the survivors to the front, then sort them by creation so that the herd's later
+        // expiries (every second or tick from now on) only look at a prefix
+        let w = 0;
+        for (let j = from; j < list.length; j++) {
+          const m = list[j];
+          if (created[m] <= oldest) this.expire(m, q);
+          else list[w++] = m;
         }
+        list.length = w;
+        start = 0;
+        list.sort((a, b) => created[a] - created[b] || a - b);
+        sorted = true;
+        newMin = w > 0 ? created[list[0]] : Infinity;
       }
-      list.length = w;
-      start = 0;
     }
     const w = list.length - start;
     if (w === 0) return;
     const b2 = this.batchFor(q, due);
     if (b2 < 0) {
       for (let j = start; j < list.length; j++) this.insertReady(list[j], q);
+      return;
+    }
+    if (q.skip !== null && this.skipReplaces) {
+      // all due in the same second: each insert displaces the previous one, the last one stays
+      q.t.stranded += w - 1;
+      this.addToBatch(b2, list[list.length - 1], q);
+      list.length = 0;
       return;
     }
     const target = this.bList[b2];
@@ -592,9 +625,11 @@ export class TrafficSim {
       this.bStart[b2] = start;
       this.spare = target;
       this.bMinCreated[b2] = newMin;
+      this.bSorted[b2] = sorted ? 1 : 0;
     } else {
       for (let j = start; j < list.length; j++) target.push(list[j]);
       if (newMin < this.bMinCreated[b2]) this.bMinCreated[b2] = newMin;
+      this.bSorted[b2] = 0;
     }
     q.delayed += w;
     q.life!.touch(this.now);
@@ -964,7 +999,9 @@ export class TrafficSim {
     let deferred = 0;
     let scheduled = 0;
     let injected = 0;
+    let stranded = 0;
     for (const q of this.queues) {
+      stranded += q.t.stranded;
       delivered += q.t.sent;
       bounced += q.t.bounced;
       expired += q.t.expired;
@@ -1011,7 +1048,7 @@ export class TrafficSim {
           connections: this.ps.connections.row(i),
         },
       })),
-      totals: { injected, delivered, bounced, expired, deferred, pendingScheduled: scheduled, pendingReady: ready, inFlight, events: this.events },
+      totals: { injected, delivered, bounced, expired, deferred, stranded, pendingScheduled: scheduled, pendingReady: ready, inFlight, events: this.events },
     };
   }
 }

@@ -42,6 +42,13 @@ export interface TrafficScenario {
   /** Pools by name; `unspecified` is built in. */
   pools?: Record<string, EgressPool>;
   sites?: Record<string, SiteModel>;
+  /**
+   * kumod's SkipList keeps delayed messages in a crossbeam `SkipSet` whose entries compare equal when they
+   * are due in the same second, and `SkipSet::insert` replaces an equal entry: the earlier message drops
+   * out of the scheduled queue (it stays in the spool until kumod restarts). Default true (as kumod does);
+   * false simulates the evident intent (all messages kept).
+   */
+  skipListReplacesSameSecond?: boolean;
   /** Egress path config for paths not listed in `paths`. */
   defaultPath?: Partial<PathConfig>;
   /** Egress path configs by ready queue name (`source->site@smtp_client`), or by `source->site`, or by site. */
@@ -69,6 +76,8 @@ export interface QueueTotals {
   readyQueueFull: number;
   /** `get_queue_config` calls (creation and refreshes). */
   configFetches: number;
+  /** SkipList only: messages displaced by another message due in the same second (see `skipListReplacesSameSecond`). */
+  stranded: number;
   reaped: number;
 }
 
@@ -121,6 +130,8 @@ export interface TrafficResult {
     bounced: number;
     expired: number;
     deferred: number;
+    /** Dropped from SkipList scheduled queues by a same-second insert (still in kumod's spool). */
+    stranded: number;
     pendingScheduled: number;
     pendingReady: number;
     inFlight: number;

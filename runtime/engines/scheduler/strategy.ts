@@ -153,11 +153,19 @@ export function releaseModel(cfg: Pick<QueueConfig, 'strategy' | 'retryInterval'
  * bucket in whole seconds *from the moment it woke* (so it keeps the sub-second phase of that moment),
  * and an insertion wakes it at once only when it creates a new front (or the queue was empty).
  *
+ * kumod quirk: `DelayedEntry` compares equal when two messages are due in the same second, and
+ * crossbeam's `SkipSet::insert` replaces an equal entry, so a bucket really holds one message: inserting
+ * a second one drops the first from the scheduled queue (it stays in the spool). Callers model that by
+ * keeping one message per slot (`REPLACES_SAME_SECOND`).
+ *
  * Sources: crates/kumod/src/queue/strategy.rs (`SkipList` insert/pop, `DelayedEntry::get_bucketed_due`,
+ * `Ord`/`PartialEq` by bucket only), crossbeam-skiplist `SkipSet::insert` (replaces an equal key),
  * `compute_delay`) and crates/kumod/src/queue/maintainer.rs (`maintain_named_queue`: sleep until
  * `now + next_due_in`, or one day when empty; woken by `notify_maintainer`).
  */
 export class SkipListSchedule {
+  /** kumod's SkipList keeps only the last message inserted for a given due second. */
+  static readonly REPLACES_SAME_SECOND = true;
   /** When the maintainer next wakes (ms), or -1 while it sleeps with nothing to do. */
   wakeAt = -1;
   private readonly buckets = new TimeHeap(64);
