@@ -98,9 +98,9 @@ try {
     if (/Content Security Policy|Refused to (load|execute|apply)/.test(msg.text())) cspViolations.push(msg.text().slice(0, 300));
   });
   let checks = Promise.resolve();
-  const done = new Promise((resolveExit) => {
-    page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
-  });
+  let resolveExit;
+  const done = new Promise((r) => { resolveExit = r; });
+  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const text = format(...(Array.isArray(args) ? args : [args]));
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
