@@ -11,12 +11,18 @@ import type { EgressPool, EgressPoolEntry } from '../engines/egress-pool';
 export type ConfigTable = Record<string, unknown>;
 
 /** The catalog's defaults for a config table (`make_queue_config`, `make_egress_path`, ...). */
+const defaultsCache = new Map<string, Readonly<ConfigTable>>();
+
 export function catalogDefaults(table: string): ConfigTable {
-  const t = getCatalog().data.config_tables[table];
-  const out: ConfigTable = {};
-  if (!t) return out;
-  for (const [k, v] of Object.entries(t.keys)) out[k] = v.default === undefined ? null : v.default;
-  return out;
+  let base = defaultsCache.get(table);
+  if (!base) {
+    const t = getCatalog().data.config_tables[table];
+    const out: ConfigTable = {};
+    if (t) for (const [k, v] of Object.entries(t.keys)) out[k] = v.default === undefined ? null : v.default;
+    base = Object.freeze(out);
+    defaultsCache.set(table, base);
+  }
+  return { ...base };
 }
 
 /** The given table over the catalog defaults, keys in the catalog's order, then any extra keys. */

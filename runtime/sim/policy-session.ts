@@ -117,6 +117,7 @@ export class PolicySession {
   vmMessages = false;
   private readonly poolCache = new Map<string, ResolvedPool>();
   private readonly sourceCache = new Map<string, ConfigTable>();
+  private readonly convertedQueueConfigs = new Map<string, ResolvedQueueConfig>();
   private tracing: boolean;
 
   private constructor(readonly engine: PolicyEngine, readonly policyPath: string, opts: SessionOptions) {
@@ -292,8 +293,15 @@ return m`.replace('...', luaString(init.sender) + ', ' + luaString(init.recipien
         break;
       }
     }
-    const table = withDefaults('make_queue_config', given);
-    return { table, config: toQueueConfig(table) };
+    // The Lua call above happens on every refresh; only the conversion of an identical table is reused.
+    const key = JSON.stringify(given);
+    let hit = this.convertedQueueConfigs.get(key);
+    if (!hit) {
+      const table = withDefaults('make_queue_config', given);
+      hit = { table, config: toQueueConfig(table) };
+      this.convertedQueueConfigs.set(key, hit);
+    }
+    return hit;
   }
 
   /** The pool: built in for `unspecified`, get_egress_pool when handled, else a legacy define_egress_pool. */

@@ -62,3 +62,19 @@ test('CLI: pool --format json has sequence and shares; 100,000 picks', async () 
   assert.equal(await runPoolCommand([join(FIX, 'seed-queues-pools.lua'), 'nope'], bad), 1);
   assert.match(bad.stderr, /nope/);
 });
+
+test('the periodic fast path gives exactly the engine pick by pick', async () => {
+  const { previewPool } = await import('../engines/egress-pool');
+  const { picksOf } = await import('./pool-preview');
+  for (const weights of [[2, 1], [5, 3, 0], [1, 1, 1], [5, 2, 3], [7, 0, 7, 3], [100, 1]]) {
+    const pool = { name: 'p', entries: weights.map((w, i) => ({ name: `s${i}`, weight: w })) };
+    for (const picks of [1, 7, 100, 1001, 20000]) {
+      const a = previewPool(pool, picks);
+      const b = picksOf(pool, picks);
+      assert.deepEqual(b.sequence, a.sequence, `${weights} ${picks}`);
+      assert.deepEqual(b.counts, a.counts);
+      assert.deepEqual(b.shares, a.shares);
+      assert.equal(b.period, a.period);
+    }
+  }
+});

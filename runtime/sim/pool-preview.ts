@@ -6,7 +6,7 @@
  * source sheds the rest to the others (in kumod a full ready queue or a selection throttle makes WRR
  * move on), so the effective shares are a water-filling of the offered rate over the weights.
  */
-import { previewPool } from '../engines/egress-pool';
+import { previewPool, WrrSelector, type EgressPool, type PoolPreview } from '../engines/egress-pool';
 import { readyQueueName } from '../engines/site-name';
 import { PolicySession, type SessionOptions } from './policy-session';
 import { rateInfo } from './route-message';
@@ -61,7 +61,7 @@ export async function previewPoolThroughPolicy(req: PoolRequest, existing?: Poli
   const resolved = await session.pool(req.pool);
   const pool = resolved.pool;
   const t0 = performance.now();
-  const preview = previewPool(pool, req.picks);
+  const preview = picksOf(pool, req.picks);
   for (const e of pool.entries) {
     preview.counts[e.name] ??= 0;
     preview.shares[e.name] ??= 0;
@@ -170,4 +170,42 @@ function round(x: number): number {
 
 function fmt(x: number | null): string {
   return x === null ? 'unlimited' : String(+x.toFixed(2));
+}
+
+/**
+ * kumod's pick sequence for `picks` messages. WRR is periodic from the first call (period sum/gcd of the
+ * weights), so when two full periods picked by the engine agree, the rest is that period repeated;
+ * otherwise (or for short runs) every pick goes through the engine.
+ */
+export function picksOf(pool: EgressPool, picks: number): PoolPreview {
+  const sel = new WrrSelector(pool);
+  const n = sel.entries.length;
+  let g = 0;
+  let sum = 0;
+  for (const w of sel.weights) {
+    let a = g;
+    let b = w;
+    while (b !== 0) [a, b] = [b, a % b];
+    g = a;
+    sum += w;
+  }
+  const period = n <= 1 ? Math.min(n, 1) : sum / g;
+  if (n === 0 || picks < 4 * period) return previewPool(pool, picks);
+  const head = new Int32Array(2 * period);
+  for (let i = 0; i < head.length; i++) head[i] = sel.nextIndex();
+  for (let i = 0; i < period; i++) if (head[i] !== head[i + period]) return previewPool(pool, picks);
+  const names = sel.entries.map((e) => e.name);
+  const cycle = Array.from(head.subarray(0, period), (i) => names[i]);
+  const sequence = new Array<string>(picks);
+  for (let p = 0; p < picks; p++) sequence[p] = cycle[p % period];
+  const perCycle = new Array<number>(n).fill(0);
+  for (let i = 0; i < period; i++) perCycle[head[i]]++;
+  const full = Math.floor(picks / period);
+  const rest = picks - full * period;
+  const counts: Record<string, number> = {};
+  const shares: Record<string, number> = {};
+  for (let i = 0; i < n; i++) counts[names[i]] = (counts[names[i]] ?? 0) + perCycle[i] * full;
+  for (let i = 0; i < rest; i++) counts[names[head[i]]]++;
+  for (const nm of Object.keys(counts)) shares[nm] = counts[nm] / picks;
+  return { sequence, shares, counts, period };
 }
