@@ -64,7 +64,8 @@ const csArgs = [
   ...(untrusted ? [] : ['--disable-workspace-trust']),
 ];
 const started = Date.now();
-const server = spawn(process.execPath, csArgs, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+// Its own process group, so the end of the run can stop code-server and everything it started.
+const server = spawn(process.execPath, csArgs, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 let serverLog = '';
 const port = await new Promise((resolvePort, reject) => {
   const onData = (d) => {
@@ -118,7 +119,9 @@ try {
   exitCode = 1;
 } finally {
   await browser?.close().catch(() => {});
-  server.kill('SIGTERM');
+  try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
+  await new Promise((r) => setTimeout(r, 1000));
+  try { process.kill(-server.pid, 'SIGKILL'); } catch { /* all stopped */ }
   rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
 }
 log(`exit ${exitCode} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
