@@ -74,3 +74,22 @@ test('100,000-pick preview is fast', () => {
   assert.equal(pr.sequence.length, 100_000);
   assert.ok(ms < 200, `${ms} ms`);
 });
+
+test('preview shortcut (periodic copy) equals stepping the selector pick by pick', () => {
+  const pools = [pool(2, 1), pool(5, 3, 0), pool(1, 1, 1), pool(5, 2, 3), pool(7, 0, 3, 2), pool(4, 6), pool(1), pool(0)];
+  for (const p of pools) {
+    for (const picks of [0, 1, 5, 17, 1000, 1003]) {
+      const sel = new WrrSelector(p);
+      const manual: string[] = [];
+      for (let i = 0; i < picks; i++) {
+        const nm = sel.next();
+        if (nm !== null) manual.push(nm);
+      }
+      const pr = previewPool(p, picks);
+      assert.deepEqual(pr.sequence, manual, JSON.stringify(p.entries) + ' ' + picks);
+      const counts: Record<string, number> = {};
+      for (const nm of manual) counts[nm] = (counts[nm] ?? 0) + 1;
+      for (const [k, v] of Object.entries(pr.counts)) assert.equal(v, counts[k] ?? 0);
+    }
+  }
+});

@@ -188,32 +188,60 @@ export interface PoolPreview {
   period: number;
 }
 
-/** The exact sequence kumod would pick for `picks` messages from a fresh selector, with shares. */
+/**
+ * The exact sequence kumod would pick for `picks` messages from a fresh selector, with shares.
+ * Interleaved WRR repeats with period sum(weights)/gcd from the very first pick, so two periods are
+ * computed step by step (and checked to agree) and the rest is copied.
+ */
 export function previewPool(pool: EgressPool, picks: number, maxSequence = picks): PoolPreview {
   const sel = new WrrSelector(pool);
   const n = sel.entries.length;
-  const counts = new Float64Array(n);
-  const seqIdx = new Int32Array(Math.min(picks, maxSequence));
-  for (let p = 0; p < picks; p++) {
-    const i = sel.nextIndex();
-    if (i < 0) break;
-    counts[i]++;
-    if (p < seqIdx.length) seqIdx[p] = i;
-  }
-  const sequence: string[] = new Array(n === 0 ? 0 : seqIdx.length);
-  for (let p = 0; p < sequence.length; p++) sequence[p] = sel.entries[seqIdx[p]].name;
-  const shares: Record<string, number> = {};
-  const countsOut: Record<string, number> = {};
-  for (let i = 0; i < n; i++) {
-    const nm = sel.entries[i].name;
-    countsOut[nm] = (countsOut[nm] ?? 0) + counts[i];
-    shares[nm] = picks === 0 ? 0 : countsOut[nm] / picks;
-  }
   let g = 0;
   let sum = 0;
   for (const w of sel.weights) {
     g = gcd(g, w);
     sum += w;
   }
-  return { sequence, shares, counts: countsOut, period: n <= 1 ? Math.min(n, 1) : sum / g };
+  const period = n <= 1 ? Math.min(n, 1) : sum / g;
+  const counts = new Float64Array(n);
+  const seqLen = n === 0 ? 0 : Math.min(picks, maxSequence);
+  const seqIdx = new Int32Array(seqLen);
+  // step by step for two periods (or everything, when that is shorter)
+  const stepped = Math.min(picks, n === 0 ? 0 : 2 * period);
+  const first = new Int32Array(stepped);
+  for (let p = 0; p < stepped; p++) first[p] = sel.nextIndex();
+  let periodic = period > 0 && stepped === 2 * period;
+  for (let p = 0; periodic && p < period; p++) if (first[p] !== first[p + period]) periodic = false;
+  if (periodic || stepped === picks) {
+    for (let p = 0; p < Math.min(stepped, picks); p++) counts[first[p]]++;
+    const full = Math.floor((picks - stepped) / period);
+    const rest = picks - stepped - full * period;
+    if (full > 0 || rest > 0) {
+      for (let p = 0; p < period; p++) counts[first[p]] += full;
+      for (let p = 0; p < rest; p++) counts[first[p]]++;
+    }
+    for (let p = 0; p < seqLen; p++) seqIdx[p] = first[p < stepped ? p : p % period];
+  } else {
+    // not periodic as expected: fall back to stepping every pick
+    for (let p = 0; p < stepped; p++) {
+      counts[first[p]]++;
+      if (p < seqLen) seqIdx[p] = first[p];
+    }
+    for (let p = stepped; p < picks; p++) {
+      const i = sel.nextIndex();
+      counts[i]++;
+      if (p < seqLen) seqIdx[p] = i;
+    }
+  }
+  const names = sel.entries.map((e) => e.name);
+  const sequence: string[] = new Array(seqLen);
+  for (let p = 0; p < seqLen; p++) sequence[p] = names[seqIdx[p]];
+  const shares: Record<string, number> = {};
+  const countsOut: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const nm = names[i];
+    countsOut[nm] = (countsOut[nm] ?? 0) + counts[i];
+    shares[nm] = picks === 0 ? 0 : countsOut[nm] / picks;
+  }
+  return { sequence, shares, counts: countsOut, period };
 }
