@@ -7,7 +7,7 @@
 // Extra: while tests run, a log line `KUMO_BROWSER_CHECK <name> <resultFile> [<title>]` makes this driver inspect the
 // page from the browser side (webview charts drawn on canvases, Problems panel), take a screenshot into the
 // artifacts directory, and write what it saw to <resultFile>, which the test in the extension host awaits.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +21,8 @@ const { chromium } = require('playwright-core');
 
 const argv = process.argv.slice(2);
 const opt = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const devPath = opt('extensionDevelopmentPath');
+const devPaths = argv.filter((a) => a.startsWith('--extensionDevelopmentPath=')).map((a) => a.slice('--extensionDevelopmentPath='.length));
+const devPath = devPaths[0];
 const testsPath = opt('extensionTestsPath');
 const folder = argv.find((a) => !a.startsWith('-'));
 const untrusted = process.env.KUMO_VSCODE_UNTRUSTED === '1';
@@ -64,6 +65,12 @@ const csArgs = [
   ...(untrusted ? [] : ['--disable-workspace-trust']),
 ];
 const started = Date.now();
+// KUMO_VSCODE_INSTALL=a.vsix[,b.vsix]: extensions installed into the fresh extensions dir first (offline).
+for (const vsix of (process.env.KUMO_VSCODE_INSTALL ?? '').split(',').filter(Boolean)) {
+  const r = spawnSync(process.execPath, [...csArgs, '--install-extension', vsix], { env, encoding: 'utf8' });
+  log(`installed ${vsix}: exit ${r.status}`);
+  if (r.status !== 0) process.stderr.write(`${r.stdout}${r.stderr}`);
+}
 // Its own process group, so the end of the run can stop code-server and everything it started.
 const server = spawn(process.execPath, csArgs, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 let serverLog = '';
@@ -82,7 +89,7 @@ log(`code-server on 127.0.0.1:${port} after ${Date.now() - started} ms (${untrus
 
 const authority = `127.0.0.1:${port}`;
 const remote = (p) => `vscode-remote://${authority}${resolve(p)}`;
-const payload = [['extensionDevelopmentPath', remote(devPath)], ['extensionTestsPath', remote(testsPath)], ['skipWelcome', 'true']];
+const payload = [...devPaths.map((p) => ['extensionDevelopmentPath', remote(p)]), ['extensionTestsPath', remote(testsPath)], ['skipWelcome', 'true']];
 const url = `http://${authority}/?${folder ? `folder=${encodeURIComponent(resolve(folder))}&` : ''}payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
 let browser;

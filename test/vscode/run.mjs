@@ -29,7 +29,7 @@ if (!existsSync(join(root, 'dist', 'extension.js')) || !existsSync(join(root, 'd
 }
 
 const desktop = process.env.KUMO_VSCODE_EXECUTABLE;
-const modes = (process.env.KUMO_VSCODE_MODES ?? (desktop ? 'trusted' : 'trusted,untrusted')).split(',');
+const modes = (process.env.KUMO_VSCODE_MODES ?? (desktop ? 'trusted' : 'trusted,untrusted,sumneko')).split(',');
 const totals = { passed: 0, failed: 0, pending: 0 };
 const started = Date.now();
 for (const mode of modes) {
@@ -38,6 +38,12 @@ for (const mode of modes) {
   const resultsFile = join(ws, '..', `${ws.split('/').pop()}-results.json`);
   const t0 = Date.now();
   let code = 0;
+  let install = '';
+  if (mode === 'sumneko') {
+    // A stand-in with sumneko.lua's id, packed and installed into the fresh extensions dir (coexistence checks).
+    install = join(ws, '..', `${ws.split('/').pop()}-fake-sumneko.vsix`);
+    execFileSync(process.execPath, [join(here, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--allow-missing-repository', '--skip-license', '-o', install], { cwd: join(here, 'fixtures', 'fake-sumneko'), stdio: 'ignore' });
+  }
   let extensionPath = root;
   if (mode === 'vsix') {
     if (!process.env.KUMO_VSCODE_VSIX) throw new Error('mode vsix needs KUMO_VSCODE_VSIX');
@@ -51,7 +57,7 @@ for (const mode of modes) {
       extensionDevelopmentPath: extensionPath,
       extensionTestsPath: join(here, 'suite', 'index.js'),
       launchArgs: [ws],
-      extensionTestsEnv: { KUMO_VSCODE_MODE: mode === 'vsix' ? 'trusted' : mode, KUMO_VSCODE_RESULTS: resultsFile, KUMO_VSCODE_UNTRUSTED: mode === 'untrusted' ? '1' : '0' },
+      extensionTestsEnv: { KUMO_VSCODE_INSTALL: install, KUMO_VSCODE_MODE: mode === 'vsix' ? 'trusted' : mode, KUMO_VSCODE_RESULTS: resultsFile, KUMO_VSCODE_UNTRUSTED: mode === 'untrusted' ? '1' : '0' },
     });
   } catch (e) {
     code = 1;
@@ -67,6 +73,7 @@ for (const mode of modes) {
   totals.pending += r.pending;
   rmSync(ws, { recursive: true, force: true });
   rmSync(resultsFile, { force: true });
+  if (install) rmSync(install, { force: true });
 }
 console.log(`real VS Code: ${totals.passed} passed, ${totals.failed} failed (${totals.pending} skipped) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(totals.failed ? 1 : 0);

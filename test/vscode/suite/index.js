@@ -8,7 +8,7 @@ const Mocha = require('mocha');
 exports.run = function run() {
   const mode = process.env.KUMO_VSCODE_MODE || 'trusted';
   const mocha = new Mocha({ ui: 'bdd', timeout: 90000, color: false, reporter: 'spec' });
-  const files = mode === 'untrusted' ? ['untrusted.test.js'] : ['extension.test.js'];
+  const files = { untrusted: ['untrusted.test.js'], sumneko: ['coexist.test.js'] }[mode] ?? ['extension.test.js'];
   for (const f of files) mocha.addFile(path.join(__dirname, f));
   const results = { mode, passed: 0, failed: 0, pending: 0, failures: [], tests: [] };
   return new Promise((resolve, reject) => {
