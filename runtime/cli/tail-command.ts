@@ -127,7 +127,10 @@ export async function runTailCommand(argv: string[], io: CliIo, opts: { syncStdi
 
   let status = 0;
   try {
-    await engine.runScript(script, scriptArgs);
+    // Like kumod --script: the top level runs first (the docs' examples tail right there), then main(ARGS) if any.
+    await engine.loadPolicy(script);
+    if (engine.hasHandler('main')) await engine.fireEvent('main', scriptArgs);
+    else if (scriptArgs.length) err(`kumo-policy tail: note: ${script} registers no 'main' handler, so ARGS were not used\n`);
   } catch (e) {
     status = 1;
     if (e instanceof LuaError) {
@@ -143,6 +146,7 @@ export async function runTailCommand(argv: string[], io: CliIo, opts: { syncStdi
     process.removeListener('SIGTERM', onSigterm);
     session.closeTailers();
     await session.closeWriters();
+    engine.cancel('the script finished'); // stop tasks it spawned, as runScript does
   }
   err(formatSummary(session, Date.now() - started) + '\n');
   if (status === 0 && stopReason === 'timeout') return 124;

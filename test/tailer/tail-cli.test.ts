@@ -132,3 +132,53 @@ test('receiver: loopback only, injected failures and counts, /_stats', async () 
   assert.equal(r.code, 0);
   assert.match(r.stdout, /received 1 requests: 0 accepted \(0 records\), 1 failed on purpose \(2 records\)/);
 });
+
+test('tail runs the docs example as a top-level script (no main), only its directory changed', async () => {
+  const dir = tempDir();
+  const logs = join(dir, 'logs');
+  await generateSegments({ directory: logs, records: 300, segments: 2, suffix: '.zst', seed: 6 });
+  const all = readAllRecords(logs);
+  const example = `local kumo = require 'kumo'
+local tailer = kumo.jsonl.new_multi_tailer {
+  directory = '/var/log/kumomta',
+  pattern = '*.zst',
+  consumers = {
+    {
+      name = 'deliveries',
+      checkpoint_name = 'cp-del',
+      max_batch_size = 200,
+      max_batch_latency = '500ms',
+      filter = function(record)
+        return record.type == 'Delivery'
+      end,
+    },
+    {
+      name = 'bounces',
+      checkpoint_name = 'cp-bounce',
+      max_batch_latency = '5s',
+      filter = function(record)
+        return record.type == 'Bounce' or record.type == 'TransientFailure'
+      end,
+    },
+  },
+}
+
+for batches in tailer:batches() do
+  for _, batch in ipairs(batches) do
+    local name = batch:consumer_name()
+    for record in batch:iter_records() do
+      print(name .. ': ' .. record.id)
+    end
+    batch:commit()
+  end
+end
+tailer:close()
+`.replace('/var/log/kumomta', logs);
+  writeFileSync(join(dir, 'example.lua'), example);
+  const r = await runCli(['tail', join(dir, 'example.lua'), '--exit-when-caught-up', '--progress', '0']);
+  assert.equal(r.code, 0, r.stderr);
+  const printed = r.stdout.trim().split('\n');
+  assert.equal(printed.filter((l) => l.startsWith('deliveries: ')).length, all.filter((x) => x.type === 'Delivery').length);
+  assert.equal(printed.filter((l) => l.startsWith('bounces: ')).length, all.filter((x) => x.type === 'Bounce' || x.type === 'TransientFailure').length);
+  assert.ok(existsSync(join(logs, '.cp-del')) && existsSync(join(logs, '.cp-bounce')));
+});
