@@ -119,6 +119,7 @@ export class PolicySession {
   private readonly sourceCache = new Map<string, ConfigTable>();
   private readonly convertedQueueConfigs = new Map<string, ResolvedQueueConfig>();
   private tracing: boolean;
+  private initialized = false;
 
   private constructor(readonly engine: PolicyEngine, readonly policyPath: string, opts: SessionOptions) {
     this.tracing = opts.trace ?? true;
@@ -201,6 +202,8 @@ export class PolicySession {
 
   /** Fires `init` when the policy handles it. */
   async init(): Promise<void> {
+    if (this.initialized) return;
+    this.initialized = true;
     if (this.has('init')) await this.engine.fireEvent('init', []);
   }
 

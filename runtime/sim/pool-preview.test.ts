@@ -78,3 +78,12 @@ test('the periodic fast path gives exactly the engine pick by pick', async () =>
     }
   }
 });
+
+test('CLI: pool text form lists sources with weights, picks, shares and caps', async () => {
+  const io = captureIo();
+  assert.equal(await runPoolCommand([join(FIX, 'path-limits.lua'), 'warm', '--picks', '8', '--rate', '4000/h'], io), 0, io.stderr);
+  assert.match(io.stdout, /sequence \(first 8 of 8\): new old old old new old old old/);
+  assert.match(io.stdout, /new +1 +2 +25\.0% +2\.5% .*100\/h \(max_message_rate\)/);
+  const bad = captureIo();
+  assert.equal(await runPoolCommand([join(FIX, 'path-limits.lua'), 'warm', '--rate', '4000/hours'], bad), 2);
+});

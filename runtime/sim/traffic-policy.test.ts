@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { runTrafficThroughPolicy, checkScenario } from './traffic-policy';
 import { runTrafficCommand } from '../cli/traffic-command';
 import { captureIo } from '../cli/io';
@@ -78,4 +80,16 @@ test('CLI: traffic --format json on the shipped sample scenario; a bad scenario 
   const bad = captureIo();
   assert.equal(await runTrafficCommand([join(root, 'samples/policy/init.lua'), '--scenario', join(root, 'package.json')], bad), 2);
   assert.match(bad.stderr, /messages/);
+});
+
+test('CLI: traffic text form summarises totals, queues and paths', async () => {
+  const root = repoRoot();
+  const dir = mkdtempSync(join(tmpdir(), 'sim-scn-'));
+  const file = join(dir, 'small.json');
+  writeFileSync(file, JSON.stringify({ messages: 200, duration: '30m', inject_over: 0, tenants: [{ name: 'tenant-a', headers: { 'X-Tenant': 'tenant-a' } }], domains: [{ name: 'example.com', mx: ['mx.example.com'] }] }));
+  const io = captureIo();
+  assert.equal(await runTrafficCommand([join(root, 'samples/policy/init.lua'), '--scenario', file], io), 0, io.stderr);
+  assert.match(io.stdout, /^200 messages over 1800 simulated seconds \(1 queues, 1 egress paths\)/);
+  assert.match(io.stdout, /tenant-a@example\.com +pool1 +200 /);
+  assert.match(io.stdout, /ip-1->mx\.example\.com@smtp_client +200 /);
 });
