@@ -186,7 +186,7 @@ class Lowering {
     const vararg = this.fn.vararg;
     const rest = body.slice(from);
     for (const s of rest) collectLabels(s, region.labels);
-    this.edit(local.range[1], `; __kc.check(${name}, "${name}"); local __t${id}, __n${id}, __v${id} = __kc.run(${name}, pcall(function(${vararg ? '...' : ''}) `);
+    this.edit(local.range[1], `; __kc.check(${name}, "${name}"); local __t${id}, __n${id}, __v${id} = __kc.run(${name}, __kc.pcall(function(${vararg ? '...' : ''}) `);
     this.fn.frames.push({ kind: 'region', region });
     this.statements(body, from);
     this.fn.frames.pop();

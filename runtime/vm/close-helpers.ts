@@ -28,6 +28,7 @@ function M.run(v, ok, ...)
   return ..., select('#', ...) - 1, pack(select(2, ...))
 end
 M.unpack = unpack
+M.pcall = pcall
 return M
 `;
 

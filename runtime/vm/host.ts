@@ -10,6 +10,7 @@ import { ChunkNames } from './chunk-names';
 import { LuaError, errorFromThread } from './errors';
 import { lowerLua54, LuaCompileError } from '../lua/lower54';
 import { installCloseHelpers } from './close-helpers';
+import { installProtectedCalls } from './pcall';
 import { installNumberFormatting, formatG14 } from './number-format';
 import { installViews } from './record-proxy';
 import { Scheduler, SchedulerOptions } from './scheduler';
@@ -62,6 +63,7 @@ export class LuaHost {
     this.installLoaders();
     this.installPackage(opts.packagePath ?? []);
     installNumberFormatting(L);
+    installProtectedCalls(L);
     this.fixUtf8();
     installCloseHelpers(L);
     installViews(L);

@@ -35,6 +35,14 @@ test('pcall cannot swallow the stop', async () => {
   await stopsWithin('while true do\n  pcall(function() while true do end end)\nend\n', 300, 2);
 });
 
+test('errors caught by pcall again and again do not switch the limit off', async () => {
+  await stopsWithin('local n = 0\nwhile true do\n  n = n + 1 pcall(error, n)\nend\n', 300, 3);
+});
+
+test('a runaway loop inside a user coroutine is stopped, and catching it does not help', async () => {
+  await stopsWithin('while true do\n  pcall(coroutine.wrap(function() while true do end end))\nend\n', 300, 2);
+});
+
 test('a runaway loop inside a non-yieldable callback (table.sort comparator) is stopped too', async () => {
   await stopsWithin('local t = {3, 2, 1}\ntable.sort(t, function(a, b)\n  while true do end\nend)\n', 300, 3);
 });

@@ -91,7 +91,8 @@ function checkValue(L: LuaState, idx: number, type: TypeExpr, data: ConfigKeyDat
           return checkValue(L, idx, member, data, catalog, path);
         } catch (e) {
           if (!(e instanceof CheckError)) throw e;
-          errors.push(e.message);
+          // "expected nil" says nothing useful about a value that is there.
+          if (!(member.kind === 'name' && member.name === 'nil' && t !== T.NIL)) errors.push(e.message);
         }
       }
       throw new CheckError(path, errors.length === 1 ? errors[0] : `none of the accepted forms matched: ${errors.join('; ')}`);
