@@ -85,7 +85,16 @@ test('removed API offers the replacement', () => {
   const d = svc.diagnostics('/r.lua');
   assert.equal(d[0].code, 'removed-api');
   assert.match(d[0].message, /make_egress_source/);
-  assert.equal(svc.codeActions('/r.lua', 'u', d[0].range.start, d[0].range.end)[0].edits[0].edit.newText, 'make_egress_source');
+  const actions = svc.codeActions('/r.lua', 'u', d[0].range.start, d[0].range.end);
+  assert.equal(actions[0].edits[0].edit.newText, "kumo.on('get_egress_source', function(source_name)\n  if source_name == 'a' then\n    return kumo.make_egress_source { name = 'a' }\n  end\nend)");
+  assert.equal(actions[1].edits[0].edit.newText, 'make_egress_source');
+});
+
+test('deprecated API offers the named replacement', () => {
+  const svc = svcWith({ '/dep.lua': "local kumo = require 'kumo'\nlocal s = kumo.json_encode({})\n" });
+  const d = svc.diagnostics('/dep.lua');
+  assert.deepEqual(d.map((x) => [x.code, x.severity]), [['deprecated-api', 'hint']]);
+  assert.equal(svc.codeActions('/dep.lua', 'u', d[0].range.start, d[0].range.end)[0].edits[0].edit.newText, 'serde.json_encode');
 });
 
 test('severity overrides and off come from settings', () => {

@@ -23,8 +23,14 @@ export function inlayHints(model: FileModel, start = 0, end = Infinity): InlayHi
 export function codeActions(uri: string, model: FileModel, diagnostics: Diagnostic[], start: number, end: number): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
-    if (!d.fix || d.end < start || d.start > end) continue;
-    const fix = d.fix;
+    if (d.end < start || d.start > end) continue;
+    for (const fix of [d.altFix, d.fix]) if (fix) addFix(out, uri, model, d, fix);
+  }
+  return out;
+}
+
+function addFix(out: CodeAction[], uri: string, model: FileModel, d: Diagnostic, fix: NonNullable<Diagnostic['fix']>): void {
+  {
     if (fix.kind === 'replace') {
       fix.replacements.forEach((r, i) => {
         out.push({
@@ -42,7 +48,6 @@ export function codeActions(uri: string, model: FileModel, diagnostics: Diagnost
       });
     }
   }
-  return out;
 }
 
 /** The string entity (pool, source, event) under the cursor. */

@@ -239,7 +239,7 @@ function shiftSymbol(s: SymbolInfo, d: number): SymbolInfo {
 /** Copies every output with offsets moved by `d`. */
 function shiftOutput(o: SegmentOutput, d: number): SegmentOutput {
   return {
-    diagnostics: o.diagnostics.map((x) => ({ ...x, start: x.start + d, end: x.end + d, ...(x.fix ? { fix: shiftFix(x.fix, d) } : {}) })),
+    diagnostics: o.diagnostics.map((x) => ({ ...x, start: x.start + d, end: x.end + d, ...(x.fix ? { fix: shiftFix(x.fix, d) } : {}), ...(x.altFix ? { altFix: shiftFix(x.altFix, d) } : {}) })),
     hovers: o.hovers.map((h) => ({ ...h, start: h.start + d, end: h.end + d })),
     tables: o.tables.map((t) => ({ ...t, start: t.start + d, end: t.end + d })),
     calls: o.calls.map((c) => ({ ...c, start: c.start + d, end: c.end + d, commas: c.commas.map((x) => x + d) })),
@@ -477,13 +477,19 @@ class Analyzer {
   private versionChecks(v: Versioned, name: string, start: number, end: number, replacementFix = true): void {
     if (v.removed) {
       const repl = v.replacement ? ` Use ${v.replacement} instead.` : '';
-      const fix: FixData | undefined = v.replacement && replacementFix ? { kind: 'replace', title: `Replace with ${v.replacement}`, replacements: [shortName(v.replacement)] } : undefined;
+      const prefix = name.slice(0, name.lastIndexOf('.') + 1);
+      const fix: FixData | undefined = v.replacement && replacementFix && v.replacement.startsWith(prefix)
+        ? { kind: 'replace', title: `Rename to ${v.replacement}`, replacements: [v.replacement.slice(prefix.length)] } : undefined;
       this.report('removed-api', start, end, `${name} was removed in ${v.removed}.${repl}`, fix ? { fix } : {});
       return;
     }
     if (v.deprecated) {
       const what = typeof v.deprecated === 'string' ? ` ${v.deprecated}` : '';
-      this.report('deprecated-api', start, end, `${name} is deprecated.${what}`, { tags: ['deprecated'] });
+      const named = typeof v.deprecated === 'string' ? /\b(kumo(?:\.\w+)+)/.exec(v.deprecated)?.[1] : undefined;
+      const prefix = name.slice(0, name.lastIndexOf('.') + 1);
+      const fix: FixData | undefined = named && this.catalog.getFunction(named) && named.startsWith(prefix)
+        ? { kind: 'replace', title: `Use ${named}`, replacements: [named.slice(prefix.length)] } : undefined;
+      this.report('deprecated-api', start, end, `${name} is deprecated.${what}`, fix ? { tags: ['deprecated'], fix } : { tags: ['deprecated'] });
     }
     if (this.target && v.since && isVersion(v.since) && !availableIn(v.since, this.target)) {
       this.report('newer-than-target', start, end, `${name} needs KumoMTA ${v.since} or later; kumomta.targetVersion is ${this.target}.`);
@@ -863,9 +869,37 @@ class Analyzer {
       } else argTypes.push(this.expr(arg, scope));
     });
     if (callee) this.checkArgCount(callee, args, calleeRange);
+    if (callee?.removed && callee.replacement && callee.replacement_event) this.offerMigration(callee, args, ca, cb);
     if (callee) return this.typeFromString(callee.returns);
     if (calleeType.k === 'localfn') return calleeType.returns;
     return UNKNOWN;
+  }
+
+  /**
+   * `kumo.define_egress_pool { name = 'x', ... }` becomes a `get_egress_pool` handler returning
+   * `kumo.make_egress_pool { ... }` for that name: offered beside the plain rename.
+   */
+  private offerMigration(fn: FunctionData, args: lp.Expression[], start: number, end: number): void {
+    const table = args[0];
+    if (!table || table.type !== 'TableConstructorExpression') return;
+    const nameField = table.fields.find((f) => f.type === 'TableKeyString' && f.key.name === 'name');
+    if (!nameField || nameField.value.type !== 'StringLiteral') return;
+    const d = [...this.model.diagnostics].reverse().find((x) => x.code === 'removed-api' && x.start >= start && x.end <= end);
+    if (!d) return;
+    const text = this.model.text;
+    const [ta, tb] = nodeRange(table);
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+    const body = text.slice(ta, tb).split('\n').join(`\n${indent}    `);
+    const param = fn.name.includes('pool') ? 'pool_name' : 'source_name';
+    const migrated = [
+      `kumo.on('${fn.replacement_event}', function(${param})`,
+      `${indent}  if ${param} == ${nameField.value.raw} then`,
+      `${indent}    return ${fn.replacement} ${body}`,
+      `${indent}  end`,
+      `${indent}end)`,
+    ].join('\n');
+    d.altFix = { kind: 'migrate', title: `Move into a '${fn.replacement_event}' handler using ${fn.replacement}`, text: migrated, start, end };
   }
 
   private recordCall(e: lp.Expression, fn: FunctionData, args: lp.Expression[]): void {

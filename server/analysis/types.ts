@@ -22,6 +22,8 @@ export interface Diagnostic {
   end: number;
   /** Data a quick fix can use: replacement texts, missing keys, ... */
   fix?: FixData;
+  /** A second, alternative fix (a full migration beside a plain rename). */
+  altFix?: FixData;
   tags?: Array<'deprecated' | 'unnecessary'>;
 }
 
