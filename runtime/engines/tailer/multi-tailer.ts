@@ -199,6 +199,8 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
     const n = consumers.length;
     let lastProcessed: string | undefined;
     let lastLinesConsumed = 0;
+    // kumod panics (unreachable!) when a batch's only source was a bad file; here its position is used instead
+    let lastBad: Checkpoint | undefined;
     let global: Checkpoint | undefined = this.earliest;
     const consumerSkip = new Array<number>(n).fill(0);
     let dirMissing = false;
@@ -271,6 +273,7 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
           const r: SegmentReader = reader;
           const p: string = path!;
           let advance: 'bad' | 'done' | undefined;
+          let badLine: number | undefined;
           let text: string | null | undefined;
           try {
             text = r.nextLine(skipLines);
@@ -304,6 +307,7 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
                 message: `${p} line ${lineNo} (decompressed byte ${r.lastByteOffset}) is ${what}: skipping the rest of this file, as kumod does; move it aside if it is not a kumo-jsonl segment`,
               });
               advance = 'bad';
+              badLine = lineNo - 1;
             }
             if (parsed) {
               this.linesRead++;
@@ -368,8 +372,11 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
           }
           // advance to the next file of the plan
           r.close();
-          if (advance === 'bad') this.badFiles.add(p);
-          else {
+          if (advance === 'bad') {
+            this.badFiles.add(p);
+            // a restart from here meets the same bad line (or damage) again, as a kumod restart would
+            lastBad = { file: p, line: badLine ?? r.linesConsumed };
+          } else {
             lastLinesConsumed = r.linesConsumed;
             lastProcessed = p;
             this.segmentsFinished++;
@@ -405,6 +412,7 @@ export class MultiTailer implements AsyncIterable<LogBatch[]> {
             let cp: Checkpoint;
             if (reader) cp = { file: path!, line: reader.linesConsumed };
             else if (lastProcessed !== undefined) cp = { file: lastProcessed, line: lastLinesConsumed };
+            else if (lastBad !== undefined) cp = { ...lastBad };
             else throw new TailerError('internal: a non-empty batch without a source segment');
             const cpPath = c.cpPath;
             const stats = c.stats;

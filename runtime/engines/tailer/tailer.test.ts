@@ -506,3 +506,17 @@ test('worker-thread decompression gives the same records and the same reports as
   assert.deepEqual(worker, inThread);
   assert.deepEqual(inThread.events.map((e) => e.split(' ')[0]), ['partial-line-dropped', 'decode-error', 'foreign-file', 'bad-line']);
 });
+
+test('records read before a bad line of the only segment can be committed (kumod would panic here)', async () => {
+  const dir = tempDir();
+  const s = await writeSegment(dir, [rec(1), rec(2), 'garbage', rec(3)]);
+  const t = await openTailer({ directory: dir, checkpointName: 'cp', exitWhenCaughtUp: true });
+  const b = await t.next();
+  assert.deepEqual(ids(b!.records() as unknown[]), [1, 2]);
+  b!.commit();
+  assert.equal(readFileSync(join(dir, '.cp'), 'utf8'), JSON.stringify({ file: s, line: 2 }));
+  assert.equal(await t.next(), undefined);
+  // a restart does not deliver 1 and 2 again, and skips the rest of the file at the same bad line
+  const t2 = await openTailer({ directory: dir, checkpointName: 'cp', exitWhenCaughtUp: true });
+  assert.equal(await t2.next(), undefined);
+});
