@@ -171,3 +171,14 @@ test('reception gets connection metadata: conn_meta:get_meta works (--conn-meta 
   assert.equal(await runSimulateCommand([join(FIX, 'conn-meta.lua'), '--sender', 'a@x.org', '--recipient', 'b@y.example', '--conn-meta', 'authn_id=c9', '--format', 'json'], io), 0, io.stderr);
   assert.equal(JSON.parse(io.stdout).queue, 'c9@y.example');
 });
+
+test('protocols: mx_list names the site mx_list:labels; maildir and custom Lua use the routing domain', async () => {
+  const policy = join(FIX, 'protocols.lua');
+  const smart = await routeMessage({ policy, sender: 'a@x.org', recipient: 'u@smarthost.example.com' });
+  assert.equal(smart.site_name, 'mx_list:smart.host.local,10.0.0.1');
+  assert.equal(smart.ready_queue, 'unspecified->mx_list:smart.host.local,10.0.0.1@smtp_client');
+  const maildir = await routeMessage({ policy, sender: 'a@x.org', recipient: 'u@maildir.example.com' });
+  assert.equal(maildir.ready_queue, 'unspecified->maildir.example.com@maildir:/var/tmp/kumo-maildir');
+  const hook = await routeMessage({ policy, sender: 'a@x.org', recipient: 'log@webhook', meta: { queue: 'webhook' } });
+  assert.equal(hook.ready_queue, 'unspecified->webhook@lua:make.webhook');
+});

@@ -9,7 +9,8 @@ import { readyQueueName } from '../engines/site-name';
 import { formatThrottle, type ThrottleSpec } from '../values';
 import { localBurst, emissionIntervalNs } from '../engines/throttle/gcra';
 import { PolicySession, type MessageHandle, type SessionOptions } from './policy-session';
-import type { RateInfo, SimulateResult, ThrottleSummary } from './route-types';
+import type { RateInfo, SimulateResult, SiteInfo, ThrottleSummary } from './route-types';
+import { deliveryRoute } from './delivery-proto';
 
 export interface RouteRequest {
   policy: string;
@@ -119,11 +120,14 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
   result.egress_source = source;
   result.source_config = await session.source(source);
   const routing = routingDomainOf(queue);
-  const site = await session.site(routing);
+  const route = deliveryRoute(qc.table.protocol, routing);
+  let site: SiteInfo & { note?: string };
+  if (route.kind === 'mx') site = await session.site(routing);
+  else site = { site_name: route.siteName, hosts: [], domain: routing, from_mx: false, note: route.note };
   if (site.note) notes.push(site.note);
   result.site = { site_name: site.site_name, hosts: site.hosts, domain: site.domain, from_mx: site.from_mx };
   result.site_name = site.site_name;
-  result.ready_queue = readyQueueName(source, site.site_name);
+  result.ready_queue = readyQueueName(source, site.site_name, route.proto);
   const path = await session.pathConfig(routing, source, site.site_name);
   result.path_config = path.table;
   result.throttles = throttleSummary(qc.config.maxMessageRate, path.config.maxMessageRate, path.config.maxConnectionRate, path.config.connectionLimit);

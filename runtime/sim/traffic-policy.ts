@@ -16,6 +16,7 @@ import type { SimQueue, SiteModel, TrafficScenario, TrafficResult } from './traf
 import { PolicySession, luaErrorText, type SessionOptions } from './policy-session';
 import { LuaError } from '../vm/errors';
 import { addMxData, emptyOfflineMx, mxZoneText } from './sim-dns';
+import { deliveryRoute } from './delivery-proto';
 import type { ScenarioFile, ScenarioSiteModel, TrafficRunResult } from './traffic-run-types';
 
 export class ScenarioError extends Error {}
@@ -141,7 +142,8 @@ export async function runTrafficThroughPolicy(req: TrafficRequest, existing?: Po
       pools[poolName] = p.pool;
     }
     const routingDomain = routingDomainOf(name);
-    const site = await session.site(routingDomain, mx);
+    const route = deliveryRoute(qc.table.protocol, routingDomain);
+    const site = route.kind === 'mx' ? await session.site(routingDomain, mx) : { site_name: route.siteName, note: route.note };
     if (site.note && !noted.has(routingDomain)) {
       noted.add(routingDomain);
       notes.push(site.note);
