@@ -4,13 +4,25 @@
  * tailer checkpoints and dead-letter counts.
  */
 import * as vscode from 'vscode';
+import { join } from 'node:path';
 import { summarizeLogDir } from './log-dir';
 import { OutlineItem, OutlineKind, outlinePolicy } from './policy-outline';
 import { PolicyFilter } from './policy-filter';
 
 type Node =
   | { type: 'group'; id: string; label: string; icon: string; children: Node[]; description?: string }
-  | { type: 'item'; label: string; description?: string; icon: string; uri?: vscode.Uri; line?: number; children?: Node[]; tooltip?: string };
+  | { type: 'item'; label: string; description?: string; icon: string; uri?: vscode.Uri; line?: number; children?: Node[]; tooltip?: string; contextValue?: string; name?: string; directory?: string };
+
+/** A view item passed to a command from an inline action: the policy file and the pool name, or a directory. */
+export interface ViewItemArg {
+  uri?: vscode.Uri;
+  name?: string;
+  directory?: string;
+}
+
+export function isViewItemArg(v: unknown): v is ViewItemArg {
+  return typeof v === 'object' && v !== null && !(v instanceof vscode.Uri) && ('uri' in v || 'directory' in v);
+}
 
 const GROUPS: { kind: OutlineKind; label: string; icon: string }[] = [
   { kind: 'listener', label: 'Listeners', icon: 'radio-tower' },
@@ -41,6 +53,7 @@ export class PolicyViewProvider implements vscode.TreeDataProvider<Node> {
     if (n.type === 'group') item.id = n.id;
     if (n.type === 'item') {
       item.tooltip = n.tooltip;
+      item.contextValue = n.contextValue;
       if (n.uri) {
         const pos = new vscode.Position(Math.max(0, (n.line ?? 1) - 1), 0);
         item.command = { command: 'vscode.open', title: 'Open', arguments: [n.uri, { selection: new vscode.Range(pos, pos) }] };
@@ -82,7 +95,7 @@ export class PolicyViewProvider implements vscode.TreeDataProvider<Node> {
     const roots: Node[] = [];
     for (const g of GROUPS) {
       const children: Node[] = items.filter((i) => i.item.kind === g.kind).map(({ item, uri }) => ({
-        type: 'item', label: item.label, icon: g.icon, uri, line: item.line,
+        type: 'item', label: item.label, icon: g.icon, uri, line: item.line, contextValue: `kumomta.${g.kind}`, name: item.kind === 'pool' ? item.label : undefined,
         description: `${vscode.workspace.asRelativePath(uri)}:${item.line}`, tooltip: `${item.via} at ${vscode.workspace.asRelativePath(uri)}:${item.line}`,
         children: item.children?.map((c) => ({ type: 'item' as const, label: c, icon: 'server' })),
       }));
@@ -97,7 +110,7 @@ export class PolicyViewProvider implements vscode.TreeDataProvider<Node> {
         : [
           { type: 'item', label: 'segments', description: String(s.segments), icon: 'file-binary' },
           { type: 'item', label: 'tailer checkpoints', description: String(s.checkpoints.length), icon: 'bookmark', children: s.checkpoints.map((c) => ({ type: 'item' as const, label: c, icon: 'bookmark' })) },
-          { type: 'item', label: 'dead letters', description: String(s.deadLetters.reduce((n, d) => n + d.files, 0)), icon: 'mail-read', children: s.deadLetters.map((d) => ({ type: 'item' as const, label: d.name, description: `${d.retry} to retry, ${d.permanent} permanent`, icon: 'mail-read' })) },
+          { type: 'item', label: 'dead letters', description: String(s.deadLetters.reduce((n, d) => n + d.files, 0)), icon: 'mail-read', children: s.deadLetters.map((d) => ({ type: 'item' as const, label: d.name, description: `${d.retry} to retry, ${d.permanent} permanent`, icon: 'mail-read', contextValue: 'kumomta.deadLetters', directory: d.name === '.' ? dir : join(dir, d.name) })) },
         ];
       roots.push({ type: 'group', id: 'kumomta.logdir', label: 'Log directory', description: dir, icon: 'folder', children });
     }

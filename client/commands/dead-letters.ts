@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { failure } from '../cli';
 import { requireTrust } from '../trust';
+import { isViewItemArg, ViewItemArg } from '../policy-view';
 import { CommandContext, resolveLogDirectory } from './context';
 
 /** How to replay: a JS handler module (handle(payload, envelope)) or a webhook URL, as `kumo-policy dlq replay` takes. */
@@ -27,7 +28,8 @@ async function askTarget(): Promise<ReplayTarget | undefined> {
  * the result view, then (unless target is false) `dlq replay DIR --handler FILE | --webhook URL` and a fresh list.
  */
 export function replayDeadLetters(ctx: CommandContext) {
-  return async (dirArg?: string | vscode.Uri, targetArg?: ReplayTarget | false): Promise<unknown> => {
+  return async (dirOrItem?: string | vscode.Uri | ViewItemArg, targetArg?: ReplayTarget | false): Promise<unknown> => {
+    const dirArg = isViewItemArg(dirOrItem) ? dirOrItem.directory : dirOrItem;
     if (!(await requireTrust('Replay Dead Letters'))) return undefined;
     if (!(await ctx.cli.require('Replay Dead Letters', ['dlq']))) return undefined;
     const dir = await resolveLogDirectory(dirArg, 'Replay Dead Letters');

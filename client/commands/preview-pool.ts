@@ -2,11 +2,16 @@ import * as vscode from 'vscode';
 import { failure } from '../cli';
 import { outlinePolicy } from '../policy-outline';
 import { requireTrust } from '../trust';
+import { isViewItemArg, ViewItemArg } from '../policy-view';
 import { CommandContext, cwdFor, resolvePolicy, runtimeOptions } from './context';
 
 /** Command: `kumomta.previewPool [uri] [pool]`: `kumo-policy pool POLICY POOL --picks N --format json`, charted. */
 export function previewPool(ctx: CommandContext) {
-  return async (uri?: vscode.Uri, poolArg?: string): Promise<unknown> => {
+  return async (uriOrItem?: vscode.Uri | ViewItemArg, poolArg?: string): Promise<unknown> => {
+    // From the KumoMTA view's inline action: the pool item carries its policy file and name.
+    const item = isViewItemArg(uriOrItem) ? uriOrItem : undefined;
+    const uri = item ? item.uri : (uriOrItem as vscode.Uri | undefined);
+    poolArg ??= item?.name;
     if (!(await requireTrust('Preview Pool Weighting'))) return undefined;
     if (!(await ctx.cli.require('Preview Pool Weighting', ['pool']))) return undefined;
     const policy = await resolvePolicy(ctx, uri, 'Preview Pool Weighting');

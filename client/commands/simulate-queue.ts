@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { failure } from '../cli';
 import { requireTrust } from '../trust';
+import { isViewItemArg, ViewItemArg } from '../policy-view';
 import { SimulateForm, simulateArgs } from '../simulate-args';
 import { CommandContext, cwdFor, resolvePolicy, runtimeOptions } from './context';
 
@@ -31,7 +32,8 @@ async function editForm(initial: SimulateForm): Promise<SimulateForm | undefined
 
 /** Command: `kumomta.simulateQueue [uri] [form]`; arguments make it scriptable (tests, keybindings). */
 export function simulateQueue(ctx: CommandContext) {
-  return async (uri?: vscode.Uri, formArg?: Partial<SimulateForm>): Promise<unknown> => {
+  return async (uriOrItem?: vscode.Uri | ViewItemArg, formArg?: Partial<SimulateForm>): Promise<unknown> => {
+    const uri = isViewItemArg(uriOrItem) ? uriOrItem.uri : uriOrItem;
     if (!(await requireTrust('Simulate Queue for Message'))) return undefined;
     const sub = await ctx.cli.require('Simulate Queue for Message', ['simulate']);
     if (!sub) return undefined;

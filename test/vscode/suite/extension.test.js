@@ -275,6 +275,18 @@ describe('Kumo Policy Studio in a real VS Code', function () {
       assert.ok(Date.now() - t0 < 10000, `stopped after ${Date.now() - t0} ms`);
     });
 
+    it("the KumoMTA view's inline action on a pool previews that pool", async function () {
+      if (!cliCommands.has('pool')) this.skip();
+      api.ctx.view.refresh();
+      const roots = await api.ctx.view.getChildren();
+      const pool = roots.find((r) => r.label === 'Pools').children.find((c) => c.label === 'pool-a');
+      assert.equal(api.ctx.view.getTreeItem(pool).contextValue, 'kumomta.pool');
+      const result = await vscode.commands.executeCommand('kumomta.previewPool', pool);
+      if (result.error) return assert.match(result.error, /not implemented yet/);
+      assert.equal(result.kind, 'pool');
+      assert.equal(result.pool, 'pool-a');
+    });
+
     it('Restart Server restarts the language server', async function () {
       if (!serverBuilt) this.skip();
       const state = await vscode.commands.executeCommand('kumomta.restartServer');
