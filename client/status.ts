@@ -33,7 +33,7 @@ export class KumoStatus implements vscode.Disposable {
 
   private render(): void {
     const icon = { idle: '$(circle-outline)', starting: '$(sync~spin)', running: '$(check)', stopped: '$(debug-stop)', failed: '$(error)', missing: '$(warning)' }[this.state];
-    const when = this.lastAnalysis ? ` ${this.lastAnalysis.toLocaleTimeString()}${this.lastTiming ? ` · ${Math.round(this.lastTiming.durationMs)} ms` : ''}` : '';
+    const when = this.lastAnalysis ? ` ${this.lastAnalysis.toLocaleTimeString()}${this.lastTiming ? ` · ${this.lastTiming.durationMs < 10 ? this.lastTiming.durationMs.toFixed(1) : Math.round(this.lastTiming.durationMs)} ms` : ''}` : '';
     this.item.text = `${icon} KumoMTA${this.state === 'running' ? when : `: ${this.state}`}`;
     const lines = [`KumoMTA language server: ${this.state}${this.detail ? ` (${this.detail})` : ''}`];
     lines.push(this.lastAnalysis ? `Last analysis: ${this.lastAnalysis.toLocaleString()}` : 'No analysis yet');

@@ -169,6 +169,11 @@ async function browserCheck(page, name, resultFile, title) {
       result.problems = await page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => r.textContent ?? '')).catch(() => []);
       result.toasts = await page.$$eval('.notifications-toasts .notification-toast', (ts) => ts.map((t) => t.textContent ?? '')).catch(() => []);
       if (name.startsWith('toast') && result.toasts.some((t) => t.includes(title))) break;
+      result.kumoView = await page.$$eval('.pane', (panes) => panes
+        .filter((p) => /KumoMTA/i.test(p.querySelector('.pane-header')?.textContent ?? ''))
+        .flatMap((p) => [...p.querySelectorAll('.monaco-list-row')].map((r) => r.textContent ?? ''))).catch(() => []);
+      if (name.startsWith('view') && result.kumoView.some((t) => t.includes(title))) break;
+      if (name.startsWith('view')) { await page.waitForTimeout(300); continue; }
       if (name.startsWith('toast')) { await page.waitForTimeout(300); continue; }
       if (name.startsWith('problems') ? result.problems.length > 0 : result.webviews.some((w) => w.title.includes(title.split('|')[0]) && w.bodyClass.includes(title.split('|')[1] ?? '') && w.canvases.some((c) => c.painted > 0))) break;
       await page.waitForTimeout(300);

@@ -53,6 +53,9 @@ describe('Kumo Policy Studio in a real VS Code', function () {
       assert.ok(group('Pools').children.some((c) => c.label === 'pool-a'));
       assert.ok(group('Event handlers').children.some((c) => c.label === 'get_queue_config'));
       assert.ok(group('Log directory'), 'log directory from kumomta.logDirectory');
+      await vscode.commands.executeCommand('kumomta.policyView.focus');
+      const seen = await browserCheck('view-kumomta', '0.0.0.0:25');
+      if (seen) assert.ok(seen.kumoView.some((t) => t.includes('0.0.0.0:25')), JSON.stringify(seen.kumoView));
     });
   });
 
