@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSegments } from '../runtime/engines/tailer/generator';
 import { JsonlWriter } from '../runtime/engines/tailer/jsonl-writer';
@@ -34,8 +34,9 @@ function have(cmd: string, args: string[]): boolean {
   return r.status === 0;
 }
 
-async function tailerRun(dir: string): Promise<{ ms: number; records: number; deliveries: number; bounces: number }> {
+async function tailerRun(dir: string): Promise<{ ms: number; cpuMs: number; records: number; deliveries: number; bounces: number }> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage(); // all threads of this process, the decompression worker included
   const t = await openMultiTailer({
     directory: dir,
     exitWhenCaughtUp: true,
@@ -52,17 +53,28 @@ async function tailerRun(dir: string): Promise<{ ms: number; records: number; de
       else bounces += b.length;
     }
   }
-  return { ms: performance.now() - t0, records: t.stats().linesRead, deliveries, bounces };
+  const cpu = process.cpuUsage(cpu0);
+  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, records: t.stats().linesRead, deliveries, bounces };
 }
 
-function luaRun(files: string[], script: string): Promise<{ ms: number; out: string }> {
+/** The pipeline's wall time, and its CPU time (zstd + lua, from bash's `times`). */
+function luaRun(files: string[], script: string): Promise<{ ms: number; cpuMs: number | undefined; out: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('sh', ['-c', `zstd -dc -- "$@" | lua5.4 ${script}`, 'sh', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('bash', ['-c', `zstd -dc -- "$@" | lua5.4 ${script}; times >&2`, 'bash', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ ms: performance.now() - t0, out: out.trim() }) : reject(new Error(`lua pipeline exited ${code}`))));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`lua pipeline exited ${code}: ${err}`));
+      // `times` prints the shell's own and then its children's user/system times, e.g. "0m1.234s 0m0.100s"
+      const lines = err.trim().split('\n');
+      const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1] ?? '');
+      const cpuMs = m ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000 : undefined;
+      resolve({ ms: performance.now() - t0, cpuMs, out: out.trim() });
+    });
   });
 }
 
@@ -116,15 +128,19 @@ export async function run(): Promise<Record<string, string | number>> {
     writeFileSync(script, LUA_LOOP);
     const js: number[] = [];
     const lua: number[] = [];
+    const jsCpu: number[] = [];
+    const luaCpu: number[] = [];
     let jsCounts = '';
     let luaCounts = '';
     for (let i = 0; i < rounds; i++) {
       const r = await tailerRun(dir);
       js.push(r.ms);
+      jsCpu.push(r.cpuMs);
       jsCounts = `${r.records} ${r.deliveries} ${r.bounces}`;
       if (luaOk) {
         const l = await luaRun(gen.files, script);
         lua.push(l.ms);
+        if (l.cpuMs !== undefined) luaCpu.push(l.cpuMs);
         luaCounts = l.out;
       }
     }
@@ -132,6 +148,7 @@ export async function run(): Promise<Record<string, string | number>> {
     const jsRate = records / (median(js) / 1000);
     result['tailer.records_per_s'] = Math.round(jsRate);
     result['tailer.median_ms'] = Math.round(median(js));
+    result['tailer.records_per_cpu_s'] = Math.round(records / (median(jsCpu) / 1000));
     result['tailer.counts(records deliveries bounces)'] = jsCounts;
     if (luaOk) {
       const luaRate = records / (median(lua) / 1000);
@@ -139,6 +156,11 @@ export async function run(): Promise<Record<string, string | number>> {
       result['lua_cjson.median_ms'] = Math.round(median(lua));
       result['lua_cjson.counts'] = luaCounts;
       result['tailer_vs_lua'] = +(jsRate / luaRate).toFixed(2);
+      if (luaCpu.length) {
+        result['lua_cjson.records_per_cpu_s'] = Math.round(records / (median(luaCpu) / 1000));
+        result['tailer_vs_lua.per_cpu_s'] = +(median(luaCpu) / median(jsCpu)).toFixed(2);
+      }
+      result['load_average_1m'] = +loadavg()[0].toFixed(1);
       if (luaCounts !== jsCounts) result['WARNING'] = 'the JS tailer and the Lua loop counted different records';
     } else result['lua_cjson'] = 'skipped: lua5.4, lua-cjson or zstd not installed';
     rmSync(dir, { recursive: true, force: true });
