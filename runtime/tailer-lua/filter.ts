@@ -9,6 +9,11 @@ import { lua, lauxlib, LuaState, LUA_OK, LUA_REGISTRYINDEX } from '../vm/lua-api
 import type { LuaHost } from '../vm/host';
 import { collectFrames, errorFromThread, locate, LuaError } from '../vm/errors';
 import { installRecordView, pushRecordView, pushRecordViewMetatable } from './record-view';
+import { compileFilter } from './filter-compile';
+
+/** Calls that run both the compiled predicate and the Lua function, to check they agree: the first ones, then one in CHECK_EVERY. */
+const CHECK_FIRST = 64;
+const CHECK_EVERY = 1024;
 
 export class LuaFilter {
   private readonly ref: number;
@@ -16,6 +21,8 @@ export class LuaFilter {
   private released = false;
   /** Number of calls made (for progress and the bench). */
   calls = 0;
+  /** A JS equivalent of a simple filter (see filter-compile.ts); dropped if it ever disagrees with Lua. */
+  private fast: ((record: Record<string, unknown>) => boolean) | undefined;
 
   /** Keeps the function at `idx` of L alive in the registry. */
   constructor(private readonly host: LuaHost, L: LuaState, idx: number) {
@@ -27,14 +34,37 @@ export class LuaFilter {
     // The private thread keeps the view metatable at 1 and the function at 2.
     pushRecordViewMetatable(this.thread);
     lua.lua_rawgeti(this.thread, LUA_REGISTRYINDEX, this.ref);
+    try {
+      this.fast = compileFilter(host, L, idx);
+    } catch {
+      this.fast = undefined;
+    }
+  }
+
+  /** True while the filter runs as compiled JS. */
+  get compiled(): boolean {
+    return this.fast !== undefined;
   }
 
   private readonly call = (): number => lua.lua_pcall(this.thread, 1, 1, 0);
 
   /** The predicate handed to the engine. */
   readonly predicate = (record: unknown): boolean => {
+    const n = ++this.calls;
+    const fast = this.fast;
+    if (fast !== undefined && typeof record === 'object' && record !== null && !Array.isArray(record)) {
+      const keep = fast(record as Record<string, unknown>);
+      if (n > CHECK_FIRST && n % CHECK_EVERY !== 0) return keep;
+      if (this.callLua(record) === keep) return keep;
+      this.fast = undefined; // disagreement (e.g. the file changed since it was loaded): Lua decides from now on
+      return !keep;
+    }
+    return this.callLua(record);
+  };
+
+  /** Runs the Lua function on the record view. */
+  callLua(record: unknown): boolean {
     const L = this.thread;
-    this.calls++;
     lua.lua_settop(L, 2);
     lua.lua_pushvalue(L, 2);
     pushRecordView(L, record, 1);
@@ -51,7 +81,7 @@ export class LuaFilter {
     const keep = lua.lua_toboolean(L, -1);
     lua.lua_settop(L, 2);
     return keep;
-  };
+  }
 
   release(): void {
     if (this.released) return;
