@@ -11,6 +11,8 @@ import { localBurst, emissionIntervalNs } from '../engines/throttle/gcra';
 import { PolicySession, type MessageHandle, type SessionOptions } from './policy-session';
 import type { RateInfo, SimulateResult, SiteInfo, ThrottleSummary } from './route-types';
 import { deliveryRoute } from './delivery-proto';
+import { rejection } from './sim-fallbacks';
+import { LuaError } from '../vm/errors';
 
 export interface RouteRequest {
   policy: string;
@@ -62,7 +64,13 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
       ...(req.headers ?? []),
     ],
   });
-  await session.receive(handle, req.connMeta ?? {});
+  let rejected: SimulateResult['rejected'] = null;
+  try {
+    await session.receive(handle, req.connMeta ?? {});
+  } catch (e) {
+    rejected = e instanceof LuaError ? rejection(e) : null;
+    if (!rejected) throw e;
+  }
   const message = handle.view;
   const firstRcpt = message.recipients[0] ?? req.recipient;
   const qn = queueNameFromMeta(message.meta, addressDomain(firstRcpt));
@@ -78,6 +86,7 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
     meta: JSON.parse(JSON.stringify(message.meta)),
     queue,
     queue_parts: { domain: parts.domain, tenant: parts.tenant, campaign: parts.campaign, routing_domain: parts.routingDomain },
+    rejected,
     discarded: false,
     queue_config: null,
     egress_pool: null,
@@ -95,6 +104,10 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
   const routingFns = session.fallbacks.supplied.filter((n) => /^kumo\.(make_|define_egress|dns\.lookup_mx|dns\.configure_test_resolver)/.test(n));
   if (routingFns.length > 0) {
     notes.push(`the simulator supplied these kumo functions, which the runtime does not implement yet: ${routingFns.join(', ')}`);
+  }
+  if (rejected) {
+    notes.push(`the reception event rejected the message (kumo.reject): kumod answers ${rejected.response}; nothing is queued`);
+    return finish(result, session, handle);
   }
   if (isNullQueue(queue)) {
     result.discarded = true;

@@ -17,6 +17,7 @@ export function formatSimulateText(r: SimulateResult): string {
   out.push(`message   ${r.sender} -> ${r.recipient}`);
   const meta = Object.entries(r.meta).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   out.push(`meta      ${meta.length ? meta.join(', ') : '(none)'}`);
+  if (r.rejected) out.push(`REJECTED  ${r.rejected.response}   (kumo.reject in the reception event)`);
   out.push(`queue     ${r.queue}${r.discarded ? '   (discarded: null queue)' : ''}`);
   if (r.queue_config) {
     out.push('queue config');

@@ -68,6 +68,8 @@ export interface SimulateResult {
   queue: string;
   /** Parsed queue name parts, as get_queue_config receives them. */
   queue_parts: { domain: string; tenant: string | null; campaign: string | null; routing_domain: string | null };
+  /** Set when the reception event called kumo.reject: kumod answers the client with this response. */
+  rejected: { code: number; response: string } | null;
   /** True for the `null` queue: kumod discards the message at reception; nothing below is resolved. */
   discarded: boolean;
   queue_config: Record<string, unknown> | null;

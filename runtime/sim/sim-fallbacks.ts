@@ -6,7 +6,7 @@
  * lookups. Each function is probed first; only those the VM reports as "not available in the simulator"
  * get the simulator's version, so the VM's own implementations always win.
  */
-import { lua, LuaState, raise, toJsString, lauxlib } from '../vm/lua-api';
+import { lua, LuaState, raise, raiseAt, toJsString, lauxlib } from '../vm/lua-api';
 import { pushJs, toJs } from '../vm/convert';
 import { checkConfigTable } from '../vm/kumo/config-check';
 import { getCatalog } from '../catalog/catalog';
@@ -18,13 +18,29 @@ const CONSTRUCTORS = new Set(['kumo.make_queue_config', 'kumo.make_egress_path',
 const SETUP = /^kumo\.(define_|configure_|start_|set_)|^kumo\.dns\.(set_|configure_|define_resolver)/;
 const NOT_AVAILABLE = 'is not available in the simulator';
 
+/** Marks the error kumo.reject raises (when the simulator supplies kumo.reject). */
+export const REJECT_PREFIX = 'kumo.reject: ';
+
+/**
+ * `{code, response}` when a Lua error is a kumo.reject (or kumo.disconnect): the VM's rejection object in
+ * the error's value (`{code, message}`), or the simulator's own REJECT_PREFIX message; else null.
+ */
+export function rejection(e: { luaMessage: string; value?: unknown }): { code: number; response: string } | null {
+  const v = e.value as { code?: unknown; message?: unknown } | undefined;
+  if (v && typeof v === 'object' && typeof v.code === 'number' && typeof v.message === 'string') {
+    return { code: v.code, response: `${v.code} ${v.message}`.trim() };
+  }
+  const m = /kumo\.reject: (\d{3}) ?(.*)$/s.exec(e.luaMessage);
+  return m ? { code: Number(m[1]), response: `${m[1]} ${m[2]}`.trim() } : null;
+}
+
 /** Candidate names: constructors, setup calls, and the MX lookup. */
 function candidates(): string[] {
   const out: string[] = [];
   for (const fn of getCatalog().data.functions) {
     if (fn.kind === 'field' || !fn.name.startsWith('kumo.')) continue;
     if (fn.binaries && fn.binaries.length > 0 && !fn.binaries.includes('kumod')) continue;
-    if (CONSTRUCTORS.has(fn.name) || SETUP.test(fn.name) || fn.name === 'kumo.dns.lookup_mx') out.push(fn.name);
+    if (CONSTRUCTORS.has(fn.name) || SETUP.test(fn.name) || fn.name === 'kumo.dns.lookup_mx' || fn.name === 'kumo.reject') out.push(fn.name);
   }
   return out;
 }
@@ -75,8 +91,16 @@ export async function installFallbacks(engine: PolicyEngine, dns: OfflineMx): Pr
     engine.defineFunction(name, fn);
     report.supplied.push(name);
   };
+  if (missing.has('kumo.reject')) {
+    // kumod raises an error carrying the SMTP response; the simulator recognises it by REJECT_PREFIX
+    define('kumo.reject', (L) => {
+      const code = lauxlib.luaL_checkinteger(L, 1) as number;
+      const text = lua.lua_gettop(L) >= 2 ? toJsString(lauxlib.luaL_tolstring(L, 2)) : '';
+      return raiseAt(L, `${REJECT_PREFIX}${code} ${text}`);
+    });
+  }
   for (const name of names) {
-    if (!missing.has(name) || name === 'kumo.dns.lookup_mx' || name === 'kumo.dns.configure_test_resolver') continue;
+    if (!missing.has(name) || name === 'kumo.dns.lookup_mx' || name === 'kumo.dns.configure_test_resolver' || name === 'kumo.reject') continue;
     const hasTable = Boolean(catalog.getFunction(name) && catalog.tableParamOf(catalog.getFunction(name)!));
     if (CONSTRUCTORS.has(name)) {
       define(name, (L) => {

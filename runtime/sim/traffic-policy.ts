@@ -17,6 +17,7 @@ import { PolicySession, luaErrorText, type SessionOptions } from './policy-sessi
 import { LuaError } from '../vm/errors';
 import { addMxData, emptyOfflineMx, mxZoneText } from './sim-dns';
 import { deliveryRoute } from './delivery-proto';
+import { rejection } from './sim-fallbacks';
 import type { ScenarioFile, ScenarioSiteModel, TrafficRunResult } from './traffic-run-types';
 
 export class ScenarioError extends Error {}
@@ -95,6 +96,7 @@ export async function runTrafficThroughPolicy(req: TrafficRequest, existing?: Po
   const queueWeights = new Map<string, number>();
   const routing: TrafficRunResult['routing'] = [];
   let nullWeight = 0;
+  let rejectedWeight = 0;
   let allWeight = 0;
   for (const t of tenants) {
     for (const d of sc.domains) {
@@ -109,7 +111,15 @@ export async function runTrafficThroughPolicy(req: TrafficRequest, existing?: Po
         meta,
         headers: [['From', sc.sender ?? 'sender@example.com'], ['To', `user@${d.name}`], ['Subject', 'scenario'], ...Object.entries(t.headers ?? {})],
       });
-      await session.receive(handle);
+      try {
+        await session.receive(handle);
+      } catch (e) {
+        const rej = e instanceof LuaError ? rejection(e) : null;
+        if (!rej) throw e;
+        rejectedWeight += w;
+        routing.push({ tenant: t.name, domain: d.name, queue: `(rejected: ${rej.response})`, weight: w });
+        continue;
+      }
       const msg = handle.view;
       const rcpt = msg.recipients[0] ?? `user@${d.name}`;
       const qn = queueNameFromMeta(msg.meta, rcpt.slice(rcpt.lastIndexOf('@') + 1));
@@ -122,6 +132,7 @@ export async function runTrafficThroughPolicy(req: TrafficRequest, existing?: Po
       queueWeights.set(qn.name, (queueWeights.get(qn.name) ?? 0) + w);
     }
   }
+  if (rejectedWeight > 0) notes.push(`${((rejectedWeight / allWeight) * 100).toFixed(1)}% of the mix is rejected by the reception event (kumo.reject); those messages are left out of the run`);
   if (nullWeight > 0) notes.push(`${((nullWeight / allWeight) * 100).toFixed(1)}% of the mix is assigned to the 'null' queue and discarded at reception; those messages are left out of the run`);
 
   // 2. queue configs, pools, sites, paths
