@@ -3,6 +3,7 @@
  */
 import { lua, lauxlib, LuaState, toJsString, T } from './lua-api';
 import type { ChunkNames } from './chunk-names';
+import { toJs } from './convert';
 
 export interface LuaFrame {
   /** Display name of the chunk (`init.lua`, `=[JS]`, `[string "..."]`). */
@@ -80,14 +81,28 @@ export function positionInMessage(message: string): { source: string; line: numb
 /** Builds a LuaError from the error value at the top of `thread`'s stack (after a failed resume). */
 export function errorFromThread(thread: LuaState, names: ChunkNames | undefined, kind: LuaError['kind'] = 'error'): LuaError {
   const frames = collectFrames(thread, names);
+  lua.lua_checkstack(thread, 10); // room to convert the error value on a dead thread
   let value: unknown;
   let message: string;
   const t = lua.lua_type(thread, -1);
   if (t === T.STRING || t === T.NUMBER) message = toJsString(lua.lua_tolstring(thread, -1), undefined, undefined, true);
   else {
-    message = toJsString(lauxlib.luaL_tolstring(thread, -1));
+    // A dead thread cannot run __tostring: convert the error value on a fresh helper thread.
+    const helper = lua.lua_newthread(thread) as LuaState;
+    lua.lua_pushvalue(thread, -2);
+    lua.lua_xmove(thread, helper, 1);
     lua.lua_pop(thread, 1);
-    value = message;
+    try {
+      message = toJsString(lauxlib.luaL_tolstring(helper, 1));
+    } catch {
+      message = `(error object is a ${toJsString(lauxlib.luaL_typename(helper, 1))} value)`;
+    }
+    // Error objects: host objects (kumo.reject's SmtpRejection) come back as themselves, tables as JS.
+    try {
+      value = toJs(helper, 1, { opaque: 'describe' });
+    } catch {
+      value = message;
+    }
   }
   return new LuaError(message, frames, locate(message, frames, names), kind, value);
 }

@@ -27,6 +27,7 @@ export type { UserdataType } from './userdata';
 export { SimMessage, EnvelopeAddress } from './kumo/message';
 export type { MessageInit } from './kumo/message';
 export { ConfigValue } from './kumo/constructors';
+export { SmtpRejection } from './kumo/reject';
 export { checkConfigTable } from './kumo/config-check';
 export type { ConfigRecord, LogLevel, KumoFunction } from './kumo/context';
 export { MpscQueue, MpscRegistry } from './mpsc/queue';

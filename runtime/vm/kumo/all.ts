@@ -12,6 +12,7 @@ import { memoizeFunctions } from './memoize';
 import { httpFunctions } from './http';
 import { fsFunctions } from './fs';
 import { messageFunctions } from './message';
+import { rejectFunctions } from './reject';
 import { jsonlFunctions } from '../../tailer-lua/jsonl';
 
 export function allKumoFunctions(ctx: KumoContext): KumoFunctions {
@@ -28,6 +29,7 @@ export function allKumoFunctions(ctx: KumoContext): KumoFunctions {
     ...httpFunctions(ctx),
     ...fsFunctions(ctx),
     ...messageFunctions(ctx),
+    ...rejectFunctions(ctx),
     ...jsonlFunctions(() => ({ host: ctx.host, log: ctx.log })),
   };
 }

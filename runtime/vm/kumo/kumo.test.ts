@@ -7,6 +7,7 @@ import { capturingEngine, printed, tempPolicy } from '../test-support';
 import { SimMessage } from './message';
 import { ConfigValue } from './constructors';
 import { LuaError } from '../errors';
+import { SmtpRejection } from './reject';
 
 async function lua(code: string, opts = {}): Promise<string> {
   const c = capturingEngine(tempPolicy({ 'data.json': '{"k": [1, 2.5]}', 'sub/a.lua': '', 'sub/b.lua': '', 'sub/c.txt': '' }), opts);
@@ -218,4 +219,20 @@ test('errors raised inside kumo functions carry the calling line', async () => {
   const dir = tempPolicy({ 'init.lua': `local kumo = require 'kumo'\n\nkumo.make_queue_config { bogus = 1 }\n` });
   const c = capturingEngine(dir);
   await assert.rejects(c.engine.loadPolicy(join(dir, 'init.lua')), (e: unknown) => e instanceof LuaError && e.location?.line === 3);
+});
+
+test('kumo.reject raises an SMTP rejection the caller can read back', async () => {
+  const dir = tempPolicy({ 'init.lua': `local kumo = require 'kumo'
+kumo.on('smtp_server_mail_from', function(sender)
+  if sender.domain == 'spam.example' then kumo.reject(550, '5.7.1 go away') end
+end)
+kumo.on('main', function() print(pcall(kumo.reject, 421, 'later')) print(pcall(kumo.disconnect, 421, 'x', 'Sometimes')) end)` });
+  const c = capturingEngine(dir);
+  await c.engine.loadPolicy(join(dir, 'init.lua'));
+  await assert.rejects(c.engine.fireEvent('smtp_server_mail_from', [{ domain: 'spam.example' }]), (e: unknown) =>
+    e instanceof LuaError && e.value instanceof SmtpRejection && e.value.code === 550 && e.message === '550 5.7.1 go away');
+  await c.engine.fireEvent('main');
+  const lines = printed(c).split('\n');
+  assert.equal(lines[0], 'false\t421 later');
+  assert.match(lines[1], /^false\tkumo\.disconnect: disposition must be one of If421, FollowWith421, ForceDisconnect/);
 });
