@@ -3,13 +3,15 @@
  * written with kumo.jsonl.new_writer so the module also runs under kumod) into the dead-letter engine's logs
  * (`retry-NNNNNN.jsonl`, `permanent-NNNNNN.jsonl`, runtime/engines/dlq), so that `kumo-policy dlq list|replay|purge`
  * see them. The envelopes are the same JSON lines; only the container changes.
- * - Only finished (read-only) segments are imported; one still being written is left for later.
+ * - Only finished (read-only) segments are imported; one still being written is left for later, unless it has not
+ *   changed for `staleMs` (default 60 s): then its writer died (a crash inside log()), and it is marked finished, as
+ *   kumod does with abandoned segments of its log directories at startup, and imported.
  * - Lines the Lua replay already consumed (its tailer checkpoint `.dead-letter-replay`) are not imported again.
  * - Each segment's lines are appended durably before the segment is removed: a crash in between imports it
  *   twice (at-least-once), never zero times. A segment that cannot be decoded to its end keeps its readable
  *   lines and is renamed `<name>.unreadable` for inspection.
  */
-import { existsSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SegmentReader, SegmentDecodeError } from '../engines/tailer/segment-reader';
 import { isSegmentDone } from '../engines/tailer/segments';
@@ -30,6 +32,8 @@ export interface ImportResult {
   alreadyReplayed: number;
   /** Segments still writable (a script is writing them). */
   active: string[];
+  /** Writable segments abandoned by a dead writer (unchanged for staleMs), marked finished and imported. */
+  abandoned: string[];
   /** Segments that could not be read to their end (renamed `.unreadable`). */
   unreadable: string[];
 }
@@ -52,8 +56,10 @@ function appendTo(dir: string, prefix: string, lines: string[]): void {
 }
 
 /** Imports the Lua module's segments in `dir` into the engine's logs; a no-op when there are none. */
-export function importLuaDeadLetters(dir: string): ImportResult {
-  const result: ImportResult = { retry: 0, permanent: 0, segments: 0, alreadyReplayed: 0, active: [], unreadable: [] };
+export function importLuaDeadLetters(dir: string, options: { staleMs?: number; now?: number } = {}): ImportResult {
+  const result: ImportResult = { retry: 0, permanent: 0, segments: 0, alreadyReplayed: 0, active: [], abandoned: [], unreadable: [] };
+  const staleMs = options.staleMs ?? 60_000;
+  const now = options.now ?? Date.now();
   if (!existsSync(dir)) return result;
   const names = readdirSync(dir).filter((n) => LUA_SEGMENT.test(n)).sort();
   if (names.length === 0) return result;
@@ -69,8 +75,12 @@ export function importLuaDeadLetters(dir: string): ImportResult {
     for (const name of names) {
       const path = join(dir, name);
       if (!isSegmentDone(path)) {
-        result.active.push(name);
-        continue;
+        if (now - statSync(path).mtimeMs < staleMs) {
+          result.active.push(name);
+          continue;
+        }
+        chmodSync(path, 0o444);
+        result.abandoned.push(name);
       }
       const kind = name.endsWith('.retry') ? 'retry' : 'permanent';
       let skip = 0;
@@ -153,6 +163,7 @@ export async function prepareDlqDirectory(
   registerResolver?.(async (spec) => (/\.lua$/i.test(spec) ? luaReplayHandler(spec, (t) => io.err(t)) : undefined));
   const r = importLuaDeadLetters(dir);
   if (r.segments) io.err(`imported ${r.retry} records to retry and ${r.permanent} permanent failures from ${r.segments} segments written by dead_letter.lua${r.alreadyReplayed ? ` (${r.alreadyReplayed} already replayed by it)` : ''}\n`);
+  if (r.abandoned.length) io.err(`${r.abandoned.join(', ')} had been left unfinished by a writer that died; marked finished and imported\n`);
   if (r.active.length) io.err(`${r.active.length} dead-letter segments are still being written (${r.active.join(', ')}); they are imported once finished\n`);
   if (r.unreadable.length) io.err(`could not read ${r.unreadable.join(', ')} to the end: their readable records were imported, the files renamed *.unreadable\n`);
   return r;

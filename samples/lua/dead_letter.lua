@@ -29,6 +29,10 @@ Each log() call writes one finished segment before it returns, so a crash after 
 the tailer batch only after log() returned. Replay is at-least-once: a record whose handler ran but whose
 position was not committed yet (crash) is tried again.
 Backoff before try N+1 of a record: min(initial_wait * 2^N, 30 s) plus up to 10 % jitter (go-dletter's calcWait).
+
+If the process dies inside log(), the segment it was writing stays writable, and a tailer never reads past a
+writable segment: replay() would wait there. Make it read-only (`chmod a-w DIR/*.retry`, as kumod does for its
+own log directories at startup); `kumo-policy dlq` does that itself for segments unchanged for a minute.
 ]]
 local kumo = require 'kumo'
 

@@ -121,3 +121,20 @@ end)`);
   writeFileSync(missing, `local kumo = require 'kumo'`);
   await assert.rejects(() => resolver!(missing), /registers no 'dlq_replay' handler/);
 });
+
+test('a dead-letter segment abandoned by a crashed writer (still writable, stale) is marked finished and imported', async () => {
+  const { importLuaDeadLetters } = await import('../../runtime/tailer-lua/dlq-bridge');
+  const { JsonlWriter } = await import('../../runtime/engines/tailer/jsonl-writer');
+  const dir = tempDir();
+  const w = new JsonlWriter({ logDir: dir, suffix: '.retry', flushBytes: 0 });
+  await w.writeLine(JSON.stringify({ ts: 1, attempt: 1, reason: 'x', payload: { id: 'p1' } }));
+  await w.writeLine(JSON.stringify({ ts: 1, attempt: 1, reason: 'x', payload: { id: 'p2' } }));
+  await w.flushWithoutMarkingDone(); // the writer "dies": the segment stays writable
+  const fresh = importLuaDeadLetters(dir);
+  assert.equal(fresh.active.length, 1);
+  assert.equal(fresh.retry, 0);
+  const later = importLuaDeadLetters(dir, { now: Date.now() + 120_000 });
+  assert.equal(later.abandoned.length, 1);
+  assert.equal(later.retry, 2);
+  assert.equal(new DeadLetterQueue(dir).list().totals.pending, 2);
+});
