@@ -112,3 +112,11 @@ test('signature help tracks the active parameter', () => {
   assert.ok(s);
   assert.equal(s.activeParameter, 1);
 });
+
+test('cross-file: require follows package.path templates the policy sets', () => {
+  const init = "local kumo = require 'kumo'\npackage.path = '/etc/kumo/lib/?.lua;' .. package.path\nrequire 'helpers.pools'\nkumo.on('get_queue_config', function(d)\n  return kumo.make_queue_config { egress_pool = 'x' }\nend)\n";
+  const pools = "local kumo = require 'kumo'\nkumo.on('get_egress_pool', function(n)\n  return kumo.make_egress_pool { name = 'y' }\nend)\n";
+  const svc = svcWith({ '/p/init.lua': init }, { '/etc/kumo/lib/helpers/pools.lua': pools });
+  assert.deepEqual(svc.diagnostics('/p/init.lua').map((d) => d.code), ['undefined-pool']);
+  assert.deepEqual(svc.unit('/p/init.lua').map((u) => u.path), ['/p/init.lua', '/etc/kumo/lib/helpers/pools.lua']);
+});

@@ -147,6 +147,8 @@ export class FileModel {
   strings = new Map<string, number>();
   requires: Array<{ name: string; start: number; end: number }> = [];
   inlays: InlayHintInfo[] = [];
+  /** `package.path` templates (`/opt/kumomta/etc/policy/?.lua`) the file sets, for following `require`. */
+  packagePaths: string[] = [];
 
   constructor(readonly text: string) {}
 
@@ -220,6 +222,7 @@ interface SegmentOutput {
   strings: Array<[string, number]>;
   requires: FileModel['requires'];
   inlays: InlayHintInfo[];
+  packagePaths: string[];
   insertions: number[];
   syntaxErrors: number;
   rootEvents: RootEvent[];
@@ -250,6 +253,7 @@ function shiftOutput(o: SegmentOutput, d: number): SegmentOutput {
     strings: o.strings,
     requires: o.requires.map((r) => ({ ...r, start: r.start + d, end: r.end + d })),
     inlays: o.inlays.map((i) => ({ ...i, offset: i.offset + d })),
+    packagePaths: o.packagePaths,
     insertions: o.insertions.map((x) => x + d),
     syntaxErrors: o.syntaxErrors,
     rootEvents: o.rootEvents,
@@ -343,7 +347,7 @@ class Analyzer {
     const m = this.model;
     const mark = {
       diagnostics: m.diagnostics.length, hovers: m.hovers.length, tables: m.tables.length, calls: m.calls.length, symbols: m.symbols.length,
-      handlers: m.handlers.length, entities: m.entities.length, requires: m.requires.length, inlays: m.inlays.length,
+      handlers: m.handlers.length, entities: m.entities.length, requires: m.requires.length, inlays: m.inlays.length, packagePaths: m.packagePaths.length,
     };
     this.rootEvents = [];
     this.memberLookups = [];
@@ -374,7 +378,7 @@ class Analyzer {
     return {
       diagnostics, hovers: m.hovers.slice(mark.hovers), tables: m.tables.slice(mark.tables), calls: m.calls.slice(mark.calls),
       symbols: m.symbols.slice(mark.symbols), handlers: m.handlers.slice(mark.handlers), entities: m.entities.slice(mark.entities),
-      dynamicDefinitions: [...this.segDynamic], strings: [...this.segStrings], requires: m.requires.slice(mark.requires), inlays: m.inlays.slice(mark.inlays),
+      dynamicDefinitions: [...this.segDynamic], strings: [...this.segStrings], requires: m.requires.slice(mark.requires), inlays: m.inlays.slice(mark.inlays), packagePaths: m.packagePaths.slice(mark.packagePaths),
       insertions, syntaxErrors: parsed.errors.length, rootEvents: this.rootEvents, memberLookups: this.memberLookups,
     };
   }
@@ -393,6 +397,7 @@ class Analyzer {
     for (const [k, v] of o.strings) m.strings.set(k, (m.strings.get(k) ?? 0) + v);
     m.requires.push(...o.requires);
     m.inlays.push(...o.inlays);
+    m.packagePaths.push(...o.packagePaths);
     m.insertions.push(...o.insertions);
     m.syntaxErrors += o.syntaxErrors;
     for (const ev of o.rootEvents) {
@@ -541,6 +546,11 @@ class Analyzer {
         return;
       }
       case 'AssignmentStatement': {
+        s.variables.forEach((v, i) => {
+          if (v.type === 'MemberExpression' && v.base.type === 'Identifier' && v.base.name === 'package' && v.identifier.name === 'path' && s.init[i]) {
+            for (const piece of stringPieces(s.init[i])) for (const t of piece.split(';')) if (t.includes('?')) this.model.packagePaths.push(t);
+          }
+        });
         const types = s.init.map((e) => this.expr(e, scope));
         s.variables.forEach((v, i) => this.assignTarget(v, scope, types[i] ?? UNKNOWN));
         return;
@@ -1318,6 +1328,13 @@ function sameType(a: LType, b: LType): boolean {
     case 'extras': case 'localmod': case 'shape': return a.name === (b as typeof a).name;
     default: return false;
   }
+}
+
+/** The string literals of a `..` concatenation. */
+function stringPieces(e: lp.Expression): string[] {
+  if (e.type === 'StringLiteral') return [stringValue(e.raw)];
+  if (e.type === 'BinaryExpression' && e.operator === '..') return [...stringPieces(e.left), ...stringPieces(e.right)];
+  return [];
 }
 
 /** Callback parameters documented as `function(record) -> boolean` receive a log record. */

@@ -2,7 +2,7 @@
  * The analysis service: in-memory documents keyed by path, each analysed once per text, plus the policy
  * "unit" (a file and the local modules it requires) for cross-file checks. No LSP types: the host translates.
  */
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { getCatalog } from '../../runtime/catalog/catalog';
 import { suggest } from '../../runtime/catalog/suggest';
 import { codeInfo } from './codes';
@@ -76,10 +76,12 @@ export class AnalysisService {
   }
 
   /** Local module file for `require(name)` from `fromPath`, if one exists. */
-  resolveRequire(fromPath: string, name: string): string | undefined {
+  resolveRequire(fromPath: string, name: string, packagePaths: string[] = []): string | undefined {
     if (name === 'kumo' || name.startsWith('policy-extras.') || getCatalog().getModule(name)) return undefined;
     const rel = name.replace(/\./g, '/');
-    for (const candidate of [join(dirname(fromPath), `${rel}.lua`), join(dirname(fromPath), rel, 'init.lua')]) {
+    const dir = dirname(fromPath);
+    const fromTemplates = packagePaths.map((t) => t.trim().replace(/\?/g, rel)).filter((p) => p.length > 0).map((p) => (isAbsolute(p) ? p : join(dir, p)));
+    for (const candidate of [join(dir, `${rel}.lua`), join(dir, rel, 'init.lua'), ...fromTemplates]) {
       if (this.docs.has(candidate) || this.diskDoc(candidate)) return candidate;
     }
     return undefined;
@@ -96,7 +98,7 @@ export class AnalysisService {
       if (!m) return;
       out.push({ path: p, model: m });
       for (const r of m.requires) {
-        const target = this.resolveRequire(p, r.name);
+        const target = this.resolveRequire(p, r.name, m.packagePaths);
         if (target) visit(target, depth + 1);
       }
     };
