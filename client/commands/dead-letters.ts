@@ -64,12 +64,14 @@ export function generateSegments(ctx: CommandContext) {
     const run = await ctx.cli.run('Generating sample segments', ['segments', 'generate', dir, '--records', String(count)]);
     if (!run) return undefined;
     if (ctx.cli.reportFailure('Generate Sample Segments', run)) return failure(run);
-    const summary = run.result.stdout.trim().split('\n').at(-1) ?? '';
+    // generate lists the files it wrote on stdout and its summary ("N records in K segments, ...") on stderr.
+    const files = run.result.stdout.trim().split('\n').filter(Boolean);
+    const summary = run.result.stderr.trim().split('\n').filter(Boolean).at(-1) ?? `${files.length} segment files written`;
     const setIt = 'Use as Log Directory';
     void vscode.window.showInformationMessage(`KumoMTA: ${summary} in ${dir}.`, setIt).then((c) => {
       if (c === setIt) void vscode.workspace.getConfiguration('kumomta').update('logDirectory', dir, vscode.ConfigurationTarget.Workspace);
     });
     ctx.view.refresh();
-    return { directory: dir, records: count, summary };
+    return { directory: dir, records: count, summary, files };
   };
 }

@@ -169,6 +169,9 @@ async function browserCheck(page, name, resultFile, title) {
       result.problems = await page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => r.textContent ?? '')).catch(() => []);
       result.toasts = await page.$$eval('.notifications-toasts .notification-toast', (ts) => ts.map((t) => t.textContent ?? '')).catch(() => []);
       if (name.startsWith('toast') && result.toasts.some((t) => t.includes(title))) break;
+      result.quickPick = await page.$$eval('.quick-input-widget .monaco-list-row', (rows) => rows.map((r) => r.textContent ?? '')).catch(() => []);
+      if (name.startsWith('form') && result.quickPick.length) break;
+      if (name.startsWith('form')) { await page.waitForTimeout(300); continue; }
       result.kumoView = await page.$$eval('.pane', (panes) => panes
         .filter((p) => /KumoMTA/i.test(p.querySelector('.pane-header')?.textContent ?? ''))
         .flatMap((p) => [...p.querySelectorAll('.monaco-list-row')].map((r) => r.textContent ?? ''))).catch(() => []);

@@ -220,7 +220,7 @@ describe('Kumo Policy Studio in a real VS Code', function () {
         },
       },
       { id: 'kumomta.replayDeadLetters', cli: 'dlq', args: () => [workspaceFile('logs').fsPath, false], check: (r) => { assert.equal(typeof r.totals, 'object', JSON.stringify(r)); assert.equal(r.totals.retryRecords, 0); } },
-      { id: 'kumomta.generateSegments', cli: 'segments', args: () => [fs.mkdtempSync(path.join(os.tmpdir(), 'kumo-seg-')), 50], check: (r) => { assert.ok(fs.readdirSync(r.directory).length >= 1, JSON.stringify(r)); } },
+      { id: 'kumomta.generateSegments', cli: 'segments', args: () => [fs.mkdtempSync(path.join(os.tmpdir(), 'kumo-seg-')), 50], check: (r) => { assert.ok(fs.readdirSync(r.directory).length >= 1, JSON.stringify(r)); assert.match(r.summary, /50 records/); } },
     ];
     for (const c of runtimeCommands) {
       it(`${c.id}: a result when the CLI has '${[c.cli].flat()[0]}', otherwise "not available yet"`, async function () {
@@ -276,6 +276,21 @@ describe('Kumo Policy Studio in a real VS Code', function () {
       const run = await api.ctx.cli.run('Writing segments', ['segments', 'generate', dir, '--writer', '--rate', '50', '--duration', '60s'], { token: cts.token });
       assert.equal(run, undefined, 'a cancelled run has no result');
       assert.ok(Date.now() - t0 < 10000, `stopped after ${Date.now() - t0} ms`);
+    });
+
+    it('Simulate Queue shows its form with the last values remembered, and runs from it', async function () {
+      if (!cliCommands.has('simulate')) this.skip();
+      // The earlier simulateQueue test ran with sender a@example.com; now open the form without arguments.
+      await open('init.lua');
+      const pending = vscode.commands.executeCommand('kumomta.simulateQueue');
+      await new Promise((r) => setTimeout(r, 1500));
+      const seen = await browserCheck('form-simulate-queue');
+      if (seen) assert.ok(seen.quickPick.some((t) => t.includes('a@example.com')), `form rows: ${JSON.stringify(seen.quickPick)}`);
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // the "Simulate" row
+      const result = await pending;
+      if (result.error) return assert.match(result.error, /not implemented yet/);
+      assert.equal(result.sender, 'a@example.com');
+      assert.equal(result.recipient, 'b@gmail.com');
     });
 
     it("the KumoMTA view's inline action on a pool previews that pool", async function () {
