@@ -4,10 +4,10 @@
  * configurable directory, and every chunk (files, `load`, `dofile`) passed through the Lua 5.4 lowering.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { lua, lauxlib, lualib, LuaState, lstr, getString, raise, T, toJsString, toLuaString, LUA_OK } from './lua-api';
 import { ChunkNames } from './chunk-names';
-import { LuaError, errorFromThread } from './errors';
+import { errorFromThread } from './errors';
 import { lowerLua54, LuaCompileError } from '../lua/lower54';
 import { installCloseHelpers } from './close-helpers';
 import { installProtectedCalls } from './pcall';
@@ -340,14 +340,6 @@ export class LuaHost {
     return 2;
   }
 
-  /** A LuaError for a failed task or call, mapped to files. */
-  errorFrom(thread: LuaState): LuaError {
-    return errorFromThread(thread, this.names);
-  }
-
-  dirOf(path: string): string {
-    return dirname(path);
-  }
 }
 
 /** `[string "first line..."]` as Lua names string chunks. */

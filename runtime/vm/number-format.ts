@@ -3,7 +3,7 @@
  * (`%.14g`: 1e+15, inf, -nan, -0.0) and `string.format`'s numeric conversions (%d %x %o %e %f %g %a %c %q %s
  * with flags, width and precision). Installed over fengari's own versions by `installNumberFormatting`.
  */
-import { lua, lauxlib, LuaState, lstr, raise, T, toJsString, toLuaString } from './lua-api';
+import { lua, lauxlib, LuaState, lstr, raise, T, toLuaString } from './lua-api';
 
 /** C's `%.14g` for a double, as Lua's tostring of a float uses it (before the '.0' suffix rule). */
 export function formatG14(n: number): string {
@@ -320,4 +320,3 @@ export function installNumberFormatting(L: LuaState): void {
   lua.lua_pop(L, 1);
 }
 
-export { toJsString };

@@ -1,6 +1,7 @@
 /** kumo.on, kumo.spawn_task, kumo.log_*, kumo.sleep / kumo.time.sleep. */
-import { lua, lauxlib, LuaState, lstr, raise, T, toJsString } from '../lua-api';
-import { pushJs, toJs } from '../convert';
+import { lua, lauxlib, LuaState, raise, toJsString } from '../lua-api';
+import { availableParallelism } from 'node:os';
+import { pushJs } from '../convert';
 import type { KumoContext, KumoFunctions, LogLevel } from './context';
 import { checkConfigTable } from './config-check';
 
@@ -46,7 +47,7 @@ export function coreFunctions(ctx: KumoContext): KumoFunctions {
       return 0;
     },
     'kumo.available_parallelism': (L) => {
-      lua.lua_pushinteger(L, require('node:os').availableParallelism?.() ?? 1);
+      lua.lua_pushinteger(L, availableParallelism());
       return 1;
     },
     'kumo.traceback': (L) => {
@@ -56,18 +57,3 @@ export function coreFunctions(ctx: KumoContext): KumoFunctions {
     'kumo.validation_failed': () => 0,
   };
 }
-
-/** Reads a table argument as JS (erroring like kumod when it cannot be converted). */
-export function tableArg(L: LuaState, idx: number, fn: string): Record<string, unknown> {
-  if (lua.lua_type(L, idx) !== T.TABLE) {
-    return raise(L, `${fn}: expected a table, got ${toJsString(lauxlib.luaL_typename(L, idx))}`);
-  }
-  try {
-    const v = toJs(L, idx);
-    return Array.isArray(v) ? Object.fromEntries(v.map((x, i) => [String(i + 1), x])) : (v as Record<string, unknown>);
-  } catch (e) {
-    return raise(L, `${fn}: ${(e as Error).message}`);
-  }
-}
-
-export { lstr };

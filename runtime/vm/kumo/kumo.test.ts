@@ -236,3 +236,16 @@ kumo.on('main', function() print(pcall(kumo.reject, 421, 'later')) print(pcall(k
   assert.equal(lines[0], 'false\t421 later');
   assert.match(lines[1], /^false\tkumo\.disconnect: disposition must be one of If421, FollowWith421, ForceDisconnect/);
 });
+
+test('a DNS settings file (JSON or a zone file) feeds the offline resolver', async () => {
+  const dir = tempPolicy({
+    'dns.json': JSON.stringify({ zones: ['$ORIGIN j.test.\n@ MX 1 mx.j.test.\n'], servfail: ['broken.test'] }),
+    'dns.zone': '$ORIGIN z.test.\n@ 60 IN MX 5 mx.z.test.\n',
+  });
+  const json = capturingEngine(dir, { dnsSettingsFile: join(dir, 'dns.json') });
+  await json.engine.runString(`local kumo = require 'kumo'\nprint(kumo.dns.lookup_mx('j.test').site_name, pcall(kumo.dns.lookup_mx, 'broken.test'))`);
+  assert.match(printed(json), /^mx\.j\.test\tfalse\tkumo\.dns\.lookup_mx: SERVFAIL/);
+  const zone = capturingEngine(dir, { dnsSettingsFile: join(dir, 'dns.zone') });
+  await zone.engine.runString(`print(require('kumo').dns.lookup_mx('z.test').hosts[1])`);
+  assert.equal(printed(zone), 'mx.z.test.\n');
+});
