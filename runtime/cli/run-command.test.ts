@@ -44,3 +44,9 @@ test('run: usage errors exit 2; a script without main is an error', async () => 
   assert.equal(await main(['run', script(`print('loaded')`)], io2), 1);
   assert.match(io2.stderr, /registers no 'main' handler/);
 });
+
+test('run: os.exit ends the script with its status instead of the process', async () => {
+  const io = captureIo();
+  assert.equal(await main(['run', script(`require('kumo').on('main', function() print('bye') os.exit(3) end)`)], io), 3);
+  assert.equal(io.stdout, 'bye\n');
+});

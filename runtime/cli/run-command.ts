@@ -4,6 +4,7 @@ import { option, parseArgs, rejectUnknownOptions, UsageError } from './args';
 import type { CliIo } from './io';
 import { PolicyEngine } from '../vm/engine';
 import { LuaError, positionInMessage, withFullPaths } from '../vm/errors';
+import { ScriptExit } from '../vm/host';
 
 const USAGE = 'usage: kumo-policy run SCRIPT [--timeout SECONDS] [--policy-extras DIR] [--path TEMPLATE]... [--dns ZONEFILE|JSON] [-- ARGS...]\n';
 
@@ -61,6 +62,7 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
     await engine.runScript(script, scriptArgs);
     return 0;
   } catch (e) {
+    if (e instanceof LuaError && e.value instanceof ScriptExit) return e.value.code;
     if (e instanceof LuaError) {
       const where = e.location && !positionInMessage(e.message) ? `${e.location.file}:${e.location.line}: ` : '';
       io.err(`kumo-policy run: ${where}${withFullPaths(e.traceback, engine.host.names)}\n`);

@@ -11,9 +11,15 @@ import { errorFromThread } from './errors';
 import { lowerLua54, LuaCompileError } from '../lua/lower54';
 import { installCloseHelpers } from './close-helpers';
 import { installProtectedCalls } from './pcall';
+import { defineUserdataType, pushObject } from './userdata';
 import { installNumberFormatting, formatG14 } from './number-format';
 import { installViews } from './record-proxy';
 import { Scheduler, SchedulerOptions } from './scheduler';
+
+/** The error value os.exit raises: the script asked to end with this status. */
+export class ScriptExit {
+  constructor(readonly code: number) {}
+}
 
 export const DEFAULT_POLICY_EXTRAS_DIR = '/opt/kumomta/share/policy-extras';
 
@@ -60,6 +66,7 @@ export class LuaHost {
       lua.lua_pop(L, 1);
     }
     this.installPrint();
+    this.installOsGuards();
     this.installLoaders();
     this.installPackage(opts.packagePath ?? []);
     installNumberFormatting(L);
@@ -138,6 +145,26 @@ export class LuaHost {
       if (status !== LUA_OK) throw errorFromThread(thread, this.names, 'syntax');
       return 0;
     }, () => []);
+  }
+
+  /**
+   * os.exit ends the script (a ScriptExit error value the caller reads, e.g. the CLI's exit status) instead
+   * of the whole process; os.execute, which would block the JS thread, is not offered.
+   */
+  private installOsGuards(): void {
+    const L = this.L;
+    defineUserdataType<ScriptExit>(L, { name: 'ScriptExit', toString: (e) => `os.exit(${e.code})` });
+    lua.lua_getglobal(L, lstr('os'));
+    lua.lua_pushcfunction(L, (L1: LuaState) => {
+      const t = lua.lua_type(L1, 1);
+      const code = t === T.BOOLEAN ? (lua.lua_toboolean(L1, 1) ? 0 : 1) : t === T.NONE || t === T.NIL ? 0 : (lauxlib.luaL_checkinteger(L1, 1) as number);
+      pushObject(L1, 'ScriptExit', new ScriptExit(code));
+      return lua.lua_error(L1);
+    });
+    lua.lua_setfield(L, -2, lstr('exit'));
+    lua.lua_pushcfunction(L, (L1: LuaState) => raise(L1, 'os.execute is not available in the simulator'));
+    lua.lua_setfield(L, -2, lstr('execute'));
+    lua.lua_pop(L, 1);
   }
 
   /** utf8.charpattern as Lua 5.4 has it (5.3 stopped at \xF4). */

@@ -17,6 +17,7 @@ export { PolicyEngine, MultipleResults, pushResults, readResults } from './engin
 export type { EngineOptions, FiredEvent } from './engine';
 export type { EventTrace, EventResult } from './events';
 export { LuaError } from './errors';
+export { ScriptExit } from './host';
 export type { LuaFrame, LuaLocation } from './errors';
 export { LuaFunctionRef, AsView } from './function-ref';
 export { pushJs, toJs, pushNumber } from './convert';
