@@ -194,3 +194,20 @@ test('many spawned tasks run interleaved', async () => {
   assert.equal(await c.engine.settle(2000), 0);
   assert.equal(printed(c), 'A\t1\nB\t1\nA\t2\nB\t2\nA\t3\nB\t3\n');
 });
+
+test('io.open / io.lines read and write files relative to the policy directory', async () => {
+  const dir = tempPolicy({ 'in.txt': 'one\ntwo\n42 rest\n' });
+  const c = capturingEngine(dir);
+  await c.engine.runString(`
+    for line in io.lines('in.txt') do io.write('[', line, ']') end
+    print()
+    local f <close> = assert(io.open('in.txt'))
+    print(f:read('l'), f:read('L'), f:read('n'), f:read('a'))
+    local out = assert(io.open('out.txt', 'w'))
+    out:write('a', 1, '\\n'):write('b\\n')
+    out:close()
+    print(io.open('out.txt'):read('a'))
+    print(io.open('missing.txt'))
+    print(pcall(os.execute, 'true'))`);
+  assert.equal(printed(c), "[one][two][42 rest]\none\ttwo\n\t42\t rest\n\na1\nb\n\nnil\tmissing.txt: No such file or directory\t2\nfalse\tos.execute is not available in the simulator\n");
+});

@@ -11,6 +11,7 @@ import { errorFromThread } from './errors';
 import { lowerLua54, LuaCompileError } from '../lua/lower54';
 import { installCloseHelpers } from './close-helpers';
 import { installProtectedCalls } from './pcall';
+import { installIoFiles } from './io-files';
 import { defineUserdataType, pushObject } from './userdata';
 import { installNumberFormatting, formatG14 } from './number-format';
 import { installViews } from './record-proxy';
@@ -67,6 +68,7 @@ export class LuaHost {
     }
     this.installPrint();
     this.installOsGuards();
+    installIoFiles(L, this.policyDir);
     this.installLoaders();
     this.installPackage(opts.packagePath ?? []);
     installNumberFormatting(L);
