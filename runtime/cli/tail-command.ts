@@ -19,8 +19,8 @@ streamed to stdout, progress (records, batches, segments, commits per consumer) 
   --exit-when-caught-up  every tailer ends its batches() loop once all finished segments are consumed and no
                          writable segment remains (batch jobs, tests, benchmarks)
   --timeout SECONDS      stop cleanly after this long (exit status 124), as Ctrl-C would
-Ctrl-C or SIGTERM stops cleanly: pending batches() calls return nil, so the script leaves its loop; only
-batch:commit() moves a checkpoint, so nothing committed is lost. A second Ctrl-C cancels the script at once.
+Ctrl-C or SIGTERM stops cleanly (exit status 130 or 143): pending batches() calls return nil, so the script leaves
+its loop; only batch:commit() moves a checkpoint, so nothing committed is lost. A second Ctrl-C cancels the script.
 `;
 
 /** Writes to a file descriptor synchronously, so what the script printed is out before anything else happens. */
@@ -100,11 +100,13 @@ export async function runTailCommand(argv: string[], io: CliIo, opts: { syncStdi
   installMissingScriptSupport(engine);
 
   let stopReason: 'signal' | 'timeout' | undefined;
+  let stopSignal = 'SIGINT';
   let signals = 0;
   const stop = (why: 'signal' | 'timeout', name?: string) => {
     if (why === 'signal') signals++;
     if (stopReason === undefined) {
       stopReason = why;
+      if (name) stopSignal = name;
       err(why === 'timeout' ? `kumo-policy tail: --timeout reached; stopping the tailers (checkpoints stay at the last commit)\n`
         : `kumo-policy tail: ${name}: stopping the tailers (checkpoints stay at the last commit); press Ctrl-C again to cancel the script now\n`);
       session.closeTailers();
@@ -150,6 +152,6 @@ export async function runTailCommand(argv: string[], io: CliIo, opts: { syncStdi
   }
   err(formatSummary(session, Date.now() - started) + '\n');
   if (status === 0 && stopReason === 'timeout') return 124;
-  if (status === 0 && stopReason === 'signal') return 130;
+  if (status === 0 && stopReason === 'signal') return stopSignal === 'SIGTERM' ? 143 : 130;
   return status;
 }
