@@ -10,7 +10,7 @@ import { suggest } from '../../runtime/catalog/suggest';
 import { parseTypeExpr, unionMembers, type TypeExpr } from '../../runtime/catalog/type-expr';
 import { availableIn, compareVersions, isVersion } from '../../runtime/catalog/versions';
 import { codeInfo } from './codes';
-import { ENTITY_LINKS, RECORD_SHAPE, type EntityKind } from './entities';
+import { ENTITY_LINKS, RECORD_SHAPE, type EntityKind, type EntityLink } from './entities';
 import { parseSegments, stringValue, type ParseCache, type ParsedChunk } from './parse';
 import { LineIndex } from './text';
 import type { AnalysisSettings, Diagnostic, FixData, Severity } from './types';
@@ -161,10 +161,18 @@ export class FileModel {
 type Frame = { handlerEvent?: string; returns: Array<{ node: lp.Expression | undefined; type: LType; start: number; end: number }> };
 
 class Scope {
-  readonly vars = new Map<string, SymbolInfo>();
+  /** Created on the first declaration: most blocks declare nothing. */
+  private table?: Map<string, SymbolInfo>;
   constructor(readonly parent: Scope | undefined, readonly end: number) {}
+  get vars(): Map<string, SymbolInfo> {
+    return (this.table ??= new Map());
+  }
   lookup(name: string): SymbolInfo | undefined {
-    return this.vars.get(name) ?? this.parent?.lookup(name);
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const v = s.table?.get(name);
+      if (v) return v;
+    }
+    return undefined;
   }
 }
 
@@ -361,8 +369,8 @@ class Analyzer {
       if (a.kind !== 'const' && a.kind !== 'close') this.report('unknown-attribute', a.start + base, a.end + base, `Unknown attribute '<${a.kind}>': Lua 5.4 knows <const> and <close>.`);
     }
     if (parsed.ast) this.block(parsed.ast.body, this.root);
-    const insertions = parsed.insertions.map((x) => x + base);
-    let diagnostics = m.diagnostics.slice(mark.diagnostics);
+    const insertions = parsed.insertions.length ? parsed.insertions.map((x) => x + base) : parsed.insertions;
+    let diagnostics = this.cache || insertions.length ? m.diagnostics.slice(mark.diagnostics) : m.diagnostics;
     if (insertions.length) {
       // Nothing is reported about placeholders the repair inserted (`kumo.` becomes `kumo.__` while typing).
       const at = new Set(insertions);
@@ -1012,7 +1020,8 @@ class Analyzer {
     const present = new Set<string>();
     this.model.tables.push({ start: ta, end: tb, space, present });
     let positional = 0;
-    const valuesByKey = new Map<string, lp.Expression>();
+    const links = space.table ? linksByTable().get(space.table.name) : undefined;
+    const valuesByKey = links ? new Map<string, lp.Expression>() : undefined;
     for (const f of node.fields) {
       let key: string | undefined;
       let keyRange: [number, number] | undefined;
@@ -1035,7 +1044,7 @@ class Analyzer {
         continue;
       }
       present.add(key);
-      valuesByKey.set(key, f.value);
+      valuesByKey?.set(key, f.value);
       const info = space.keys.get(key);
       if (space.mapValue && keyRange) {
         const kk = space.mapKey && space.mapKey.kind === 'name' ? space.mapKey.name : undefined;
@@ -1077,13 +1086,12 @@ class Analyzer {
         });
       }
     }
-    this.entityChecks(owner, space, valuesByKey, node);
+    if (links && valuesByKey) this.entityChecks(owner, links, valuesByKey);
   }
 
   /** String-named entities (pools, sources, constructors, consumers) found in config tables. */
-  private entityChecks(owner: string, space: KeySpace, values: Map<string, lp.Expression>, node: lp.TableConstructorExpression): void {
-    for (const link of ENTITY_LINKS) {
-      if (link.table !== space.table?.name) continue;
+  private entityChecks(owner: string, links: EntityLink[], values: Map<string, lp.Expression>): void {
+    for (const link of links) {
       if (link.key) {
         const v = values.get(link.key);
         if (!v) continue;
@@ -1109,7 +1117,6 @@ class Analyzer {
         }
       }
     }
-    void node;
   }
 
   private entityRef(kind: EntityKind, v: lp.StringLiteral, definition: boolean, via?: string): void {
@@ -1328,6 +1335,16 @@ function sameType(a: LType, b: LType): boolean {
     case 'extras': case 'localmod': case 'shape': return a.name === (b as typeof a).name;
     default: return false;
   }
+}
+
+let linkIndex: Map<string, EntityLink[]> | undefined;
+
+function linksByTable(): Map<string, EntityLink[]> {
+  if (!linkIndex) {
+    linkIndex = new Map();
+    for (const l of ENTITY_LINKS) linkIndex.set(l.table, [...(linkIndex.get(l.table) ?? []), l]);
+  }
+  return linkIndex;
 }
 
 /** The string literals of a `..` concatenation. */
