@@ -1,9 +1,11 @@
 /**
- * A fast path for the most common tailer filters: a function whose body is one `return` of comparisons of the
- * record's top-level fields with literals, combined with and/or/not, e.g.
- *   function(record) return record.type == 'Delivery' or record.type == 'TransientFailure' end
- * is turned into an equivalent JS predicate, so the record never enters the Lua VM. Anything else (upvalues,
- * globals, calls, nested fields, other operators, Lua 5.4-only syntax) keeps running in Lua.
+ * A fast path for the most common tailer filters: a function whose body is one `return` of comparisons
+ * (==, ~=, and <, <=, >, >= on numbers) between fields of the record (`record.type`, `record.response.code`,
+ * `record['x']`) and literals, combined with and/or/not, e.g.
+ *   function(record) return record.type == 'Delivery' or record.response.code >= 500 end
+ * is turned into an equivalent JS predicate, so the record never enters the Lua VM. Whenever Lua could raise or
+ * would compare tables (indexing a nil field, comparing a number with nil), that record goes to the Lua function.
+ * Anything else (upvalues, globals, calls, arithmetic, Lua 5.4-only syntax) keeps running in Lua.
  * The function's source is found through its chunk name and line range; the result is cross-checked against
  * the Lua function on the first records and then periodically, and dropped at the first disagreement.
  * Set KUMO_TAIL_COMPILE_FILTERS=0 to turn the fast path off.
@@ -14,6 +16,8 @@ import { lua, LuaState, toJsString } from '../vm/lua-api';
 import type { LuaHost } from '../vm/host';
 
 type Value = unknown;
+/** Returned when only Lua can tell (it would raise, or compare tables): the caller then runs the Lua function. */
+export const ASK_LUA = Symbol('ask Lua');
 type Expr = (record: Record<string, unknown>) => Value;
 
 const own = Object.prototype.hasOwnProperty;
@@ -38,49 +42,111 @@ function literal(n: Node): Value | typeof NIL | undefined {
   }
 }
 
-/** Lua `a == lit` where `a` is a JSON value seen through a record view. */
-function equalsLiteral(lit: Value | typeof NIL): (v: Value) => boolean {
-  if (lit === NIL) return (v) => v === null || v === undefined;
-  if (typeof lit === 'string') return (v) => v === lit;
-  if (typeof lit === 'number') return (v) => typeof v === 'number' && v === lit;
-  return (v) => v === lit;
+const isObject = (v: Value): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** `base.key` as the record view answers it; a base that is not a JSON object or array goes to Lua (it may raise). */
+function field(base: Expr, key: string): Expr {
+  return (r) => {
+    const b = base(r);
+    if (b === ASK_LUA || !isObject(b)) return ASK_LUA;
+    if (Array.isArray(b)) return undefined;
+    return own.call(b, key) ? b[key] : undefined;
+  };
 }
+
+/** Field access chains from the parameter: `record.a`, `record['a']`, `record.a.b`. */
+function access(n: Node, param: string): Expr | undefined {
+  if (n.type === 'Identifier' && n.name === param) return (r) => r;
+  if (n.type === 'MemberExpression' && n.indexer === '.') {
+    const base = access(n.base, param);
+    return base && field(base, n.identifier.name as string);
+  }
+  if (n.type === 'IndexExpression') {
+    const key = literal(n.index);
+    const base = access(n.base, param);
+    return base && typeof key === 'string' ? field(base, key) : undefined;
+  }
+  return undefined;
+}
+
+/** An operand of a comparison: a field access or a literal. */
+function operand(n: Node, param: string): Expr | undefined {
+  const lit = literal(n);
+  if (lit !== undefined) {
+    const v = lit === NIL ? undefined : lit;
+    return () => v;
+  }
+  const a = access(n, param);
+  return a && n.type !== 'Identifier' ? a : undefined;
+}
+
+/** Lua `==` on values seen through record views: tables (views) compare by identity, so only Lua can say. */
+function luaEquals(a: Value, b: Value): boolean | typeof ASK_LUA {
+  if (a === ASK_LUA || b === ASK_LUA) return ASK_LUA;
+  if (isObject(a) || isObject(b)) return isObject(a) && isObject(b) ? ASK_LUA : false;
+  if (a === null || a === undefined) return b === null || b === undefined;
+  return a === b;
+}
+
+const RELATIONAL: Record<string, (a: number, b: number) => boolean> = {
+  '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b,
+};
 
 function compileExpr(n: Node, param: string): Expr | undefined {
   switch (n.type) {
-    case 'MemberExpression': {
-      if (n.base?.type !== 'Identifier' || n.base.name !== param || n.indexer !== '.') return undefined;
-      const key = n.identifier.name as string;
-      return (r) => (own.call(r, key) ? r[key] : undefined);
-    }
-    case 'IndexExpression': {
-      if (n.base?.type !== 'Identifier' || n.base.name !== param) return undefined;
-      const key = literal(n.index);
-      if (typeof key !== 'string') return undefined;
-      return (r) => (own.call(r, key) ? r[key] : undefined);
-    }
+    case 'MemberExpression':
+    case 'IndexExpression':
+      return access(n, param);
     case 'BinaryExpression': {
-      if (n.operator !== '==' && n.operator !== '~=') return undefined;
-      let field: Expr | undefined;
-      let lit: Value | typeof NIL | undefined;
-      if ((lit = literal(n.right)) !== undefined) field = compileExpr(n.left, param);
-      else if ((lit = literal(n.left)) !== undefined) field = compileExpr(n.right, param);
-      if (!field || lit === undefined || (n.left.type !== 'MemberExpression' && n.left.type !== 'IndexExpression' && n.right.type !== 'MemberExpression' && n.right.type !== 'IndexExpression')) return undefined;
-      const eq = equalsLiteral(lit);
-      const f = field;
-      return n.operator === '==' ? (r) => eq(f(r)) : (r) => !eq(f(r));
+      const a = operand(n.left, param);
+      const b = operand(n.right, param);
+      if (!a || !b) return undefined;
+      if (n.operator === '==' || n.operator === '~=') {
+        const negate = n.operator === '~=';
+        return (r) => {
+          const eq = luaEquals(a(r), b(r));
+          return eq === ASK_LUA ? ASK_LUA : negate ? !eq : eq;
+        };
+      }
+      const rel = RELATIONAL[n.operator];
+      if (!rel) return undefined;
+      // Numbers only: strings compare by locale in Lua, and anything else raises there.
+      return (r) => {
+        const x = a(r);
+        const y = b(r);
+        return typeof x === 'number' && typeof y === 'number' ? rel(x, y) : ASK_LUA;
+      };
     }
     case 'LogicalExpression': {
       const a = compileExpr(n.left, param);
       const b = compileExpr(n.right, param);
       if (!a || !b) return undefined;
-      // Only truthiness matters to the caller: (a and b) is truthy iff both are, (a or b) iff either is.
-      return n.operator === 'and' ? (r) => truthy(a(r)) && truthy(b(r)) : (r) => truthy(a(r)) || truthy(b(r));
+      // Only truthiness matters to the caller: (a and b) is truthy iff both are, (a or b) iff either is;
+      // both short-circuit as in Lua, so an operand Lua would not evaluate cannot raise.
+      if (n.operator === 'and') {
+        return (r) => {
+          const x = a(r);
+          if (x === ASK_LUA) return ASK_LUA;
+          if (!truthy(x)) return false;
+          const y = b(r);
+          return y === ASK_LUA ? ASK_LUA : truthy(y);
+        };
+      }
+      return (r) => {
+        const x = a(r);
+        if (x === ASK_LUA) return ASK_LUA;
+        if (truthy(x)) return true;
+        const y = b(r);
+        return y === ASK_LUA ? ASK_LUA : truthy(y);
+      };
     }
     case 'UnaryExpression': {
       if (n.operator !== 'not') return undefined;
       const a = compileExpr(n.argument, param);
-      return a ? (r) => !truthy(a(r)) : undefined;
+      return a ? (r) => {
+        const x = a(r);
+        return x === ASK_LUA ? ASK_LUA : !truthy(x);
+      } : undefined;
     }
     case 'BooleanLiteral':
       return n.value ? () => true : () => false;
@@ -114,7 +180,7 @@ function findFunctions(node: Node, line: number, last: number, out: Node[]): voi
 }
 
 /** A JS predicate equivalent to the Lua function at `idx` of L, or undefined when it is not of the simple kind. */
-export function compileFilter(host: LuaHost, L: LuaState, idx: number): ((record: Record<string, unknown>) => boolean) | undefined {
+export function compileFilter(host: LuaHost, L: LuaState, idx: number): ((record: Record<string, unknown>) => boolean | typeof ASK_LUA) | undefined {
   if (process.env.KUMO_TAIL_COMPILE_FILTERS === '0') return undefined;
   const ar = new lua.lua_Debug();
   lua.lua_pushvalue(L, idx);
@@ -132,5 +198,8 @@ export function compileFilter(host: LuaHost, L: LuaState, idx: number): ((record
   if (fn.body.length !== 1 || fn.body[0].type !== 'ReturnStatement' || fn.body[0].arguments.length !== 1) return undefined;
   const expr = compileExpr(fn.body[0].arguments[0], fn.parameters[0].name);
   if (!expr) return undefined;
-  return (record) => truthy(expr(record));
+  return (record) => {
+    const v = expr(record);
+    return v === ASK_LUA ? ASK_LUA : truthy(v);
+  };
 }

@@ -9,7 +9,7 @@ import { lua, lauxlib, LuaState, LUA_OK, LUA_REGISTRYINDEX } from '../vm/lua-api
 import type { LuaHost } from '../vm/host';
 import { collectFrames, errorFromThread, locate, LuaError } from '../vm/errors';
 import { installRecordView, pushRecordView, pushRecordViewMetatable } from './record-view';
-import { compileFilter } from './filter-compile';
+import { ASK_LUA, compileFilter } from './filter-compile';
 
 /** Calls that run both the compiled predicate and the Lua function, to check they agree: the first ones, then one in CHECK_EVERY. */
 const CHECK_FIRST = 64;
@@ -22,7 +22,7 @@ export class LuaFilter {
   /** Number of calls made (for progress and the bench). */
   calls = 0;
   /** A JS equivalent of a simple filter (see filter-compile.ts); dropped if it ever disagrees with Lua. */
-  private fast: ((record: Record<string, unknown>) => boolean) | undefined;
+  private fast: ((record: Record<string, unknown>) => boolean | typeof ASK_LUA) | undefined;
 
   /** Keeps the function at `idx` of L alive in the registry. */
   constructor(private readonly host: LuaHost, L: LuaState, idx: number) {
@@ -54,6 +54,7 @@ export class LuaFilter {
     const fast = this.fast;
     if (fast !== undefined && typeof record === 'object' && record !== null && !Array.isArray(record)) {
       const keep = fast(record as Record<string, unknown>);
+      if (keep === ASK_LUA) return this.callLua(record);
       if (n > CHECK_FIRST && n % CHECK_EVERY !== 0) return keep;
       if (this.callLua(record) === keep) return keep;
       this.fast = undefined; // disagreement (e.g. the file changed since it was loaded): Lua decides from now on

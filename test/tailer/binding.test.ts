@@ -363,13 +363,18 @@ test('simple filters are compiled to JS and agree with Lua; others stay in Lua',
     'function(record) return record.size == 0 end',
     'function(record) return record.egress_pool end',
     "function(record) return 'Delivery' == record.type end",
+    'function(record) return record.response.code == 250 end',
+    'function(record) return record.size > 0 end',
+    "function(record) return record.response.code >= 400 and record.type ~= 'Rejection' end",
+    "function(record) return record.peer_address.name == 'mx1.example.net.' end", // nil peer_address: Lua raises
+    'function(record) return record.meta == record.headers end', // tables: only Lua knows
+    'function(record) return record.egress_pool > 3 end', // string or nil > number: Lua raises
   ];
   const interpreted = [
-    'function(record) return record.response.code == 250 end',
     "function(record) return record.egress_pool == POOL end",
     "function(record) return string.find(record.type, 'D') ~= nil end",
     "function(record) local t = record.type return t == 'Delivery' end",
-    'function(record) return record.size > 0 end',
+    'function(record) return record.size + 1 > 1 end',
     'function(record, extra) return record.type == extra end',
   ];
   const all = [...compiled, ...interpreted];
@@ -386,8 +391,15 @@ test('simple filters are compiled to JS and agree with Lua; others stay in Lua',
     const f = new LuaFilter(engine.host, L, -1);
     lua.lua_pop(L, 2);
     assert.equal(f.compiled, i < compiled.length, `${all[i]} compiled: ${f.compiled}`);
+    const outcome = (fn: () => boolean): string => {
+      try {
+        return String(fn());
+      } catch (e) {
+        return 'error: ' + (e as Error).message;
+      }
+    };
     for (const r of records) {
-      assert.equal(f.predicate(r), f.callLua(r), `${all[i]} disagrees on ${JSON.stringify(r).slice(0, 80)}`);
+      assert.equal(outcome(() => f.predicate(r)), outcome(() => f.callLua(r)), `${all[i]} disagrees on ${JSON.stringify(r).slice(0, 80)}`);
     }
     assert.equal(f.compiled, i < compiled.length, `${all[i]} was dropped after a disagreement`);
   }
