@@ -227,6 +227,11 @@ function strictParse(text: string): ParsedChunk | null {
  * stays local to its statement.
  */
 export function parseSegments(source: string, cache?: ParseCache, used?: ParseCache): ParsedSegment[] {
+  if (!cache) {
+    // One-off analyses (CLI) gain nothing from pieces: a file that parses is one segment.
+    const whole = strictParse(source);
+    if (whole) return [{ start: 0, end: source.length, text: source, chunk: whole }];
+  }
   // Long strings and comments (`--[[ ... ]]`) often hold code in column 0: no boundary inside them.
   const skip: Array<[number, number]> = [];
   for (let i = source.indexOf('['); i >= 0; ) {
