@@ -182,3 +182,13 @@ test('protocols: mx_list names the site mx_list:labels; maildir and custom Lua u
   const hook = await routeMessage({ policy, sender: 'a@x.org', recipient: 'log@webhook', meta: { queue: 'webhook' } });
   assert.equal(hook.ready_queue, 'unspecified->webhook@lua:make.webhook');
 });
+
+test('kumo.reject in the reception event is reported as the SMTP response, not as a failure', async () => {
+  const policy = join(FIX, 'reject.lua');
+  const r = await routeMessage({ policy, sender: 'a@x.org', recipient: 'u@y.example', meta: { tenant: 'suspended' } });
+  assert.deepEqual(r.rejected, { code: 550, response: '550 5.7.1 tenant suspended' });
+  assert.equal(r.queue_config, null);
+  const ok = await routeMessage({ policy, sender: 'a@x.org', recipient: 'u@y.example', meta: { tenant: 'fine' } });
+  assert.equal(ok.rejected, null);
+  assert.equal(ok.queue, 'fine@y.example');
+});
