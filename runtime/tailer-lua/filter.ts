@@ -77,6 +77,11 @@ export class LuaFilter {
         err = new LuaError(killed.message, frames, locate(killed.message, frames, this.host.names), killed.kind);
       } else err = errorFromThread(L, this.host.names);
       lua.lua_settop(L, 2);
+      const wait = /^(.*?) cannot wait here: .*$/s.exec(err.message);
+      if (wait) {
+        // kumod calls filters synchronously too: say so instead of talking about coroutines.
+        err = new LuaError(`${wait[1]} cannot be used in a tailer filter: filters run synchronously for every record (as in kumod) and cannot wait; do the waiting in the batches() loop`, err.frames, err.location, err.kind);
+      }
       throw err;
     }
     const keep = lua.lua_toboolean(L, -1);

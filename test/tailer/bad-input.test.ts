@@ -90,3 +90,15 @@ test('tail = true starts at line 0 of the newest segment; poll_watcher is accept
   assert.equal(p.error, undefined, p.error?.message);
   assert.equal(p.out, '1\n2\n');
 });
+
+test('a filter that tries to wait (sleep, HTTP) gets a filter-specific error', async () => {
+  const dir = tempDir();
+  await segment(dir, '20250101-000000', lines(1, 3));
+  const r = await runScript(`local kumo = require 'kumo'
+kumo.on('main', function(dir)
+  local t = kumo.jsonl.new_tailer({ directory = dir }, function(record) kumo.time.sleep(0.01) return true end)
+  for b in t:batches() do end
+end)`, [dir]);
+  assert.ok(r.error);
+  assert.match(r.error!.message, /filter of consumer 'default' failed on .*20250101-000000 line 1: kumo\.time\.sleep cannot be used in a tailer filter: filters run synchronously/);
+});
