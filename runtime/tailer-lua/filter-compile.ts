@@ -54,30 +54,36 @@ function field(base: Expr, key: string): Expr {
   };
 }
 
+/** The filter's parameter name, and its upvalues (read when the filter runs, as Lua would). */
+interface Ctx {
+  param: string;
+  upvalue(name: string): Expr | undefined;
+}
+
 /** Field access chains from the parameter: `record.a`, `record['a']`, `record.a.b`. */
-function access(n: Node, param: string): Expr | undefined {
-  if (n.type === 'Identifier' && n.name === param) return (r) => r;
+function access(n: Node, ctx: Ctx): Expr | undefined {
+  if (n.type === 'Identifier' && n.name === ctx.param) return (r) => r;
   if (n.type === 'MemberExpression' && n.indexer === '.') {
-    const base = access(n.base, param);
+    const base = access(n.base, ctx);
     return base && field(base, n.identifier.name as string);
   }
   if (n.type === 'IndexExpression') {
     const key = literal(n.index);
-    const base = access(n.base, param);
+    const base = access(n.base, ctx);
     return base && typeof key === 'string' ? field(base, key) : undefined;
   }
   return undefined;
 }
 
-/** An operand of a comparison: a field access or a literal. */
-function operand(n: Node, param: string): Expr | undefined {
+/** An operand of a comparison: a field access, a literal, or an upvalue of the filter (`pool` in webhook.lua). */
+function operand(n: Node, ctx: Ctx): Expr | undefined {
   const lit = literal(n);
   if (lit !== undefined) {
     const v = lit === NIL ? undefined : lit;
     return () => v;
   }
-  const a = access(n, param);
-  return a && n.type !== 'Identifier' ? a : undefined;
+  if (n.type === 'Identifier') return n.name === ctx.param ? undefined : ctx.upvalue(n.name);
+  return access(n, ctx);
 }
 
 /** Lua `==` on values seen through record views: tables (views) compare by identity, so only Lua can say. */
@@ -92,14 +98,14 @@ const RELATIONAL: Record<string, (a: number, b: number) => boolean> = {
   '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b,
 };
 
-function compileExpr(n: Node, param: string): Expr | undefined {
+function compileExpr(n: Node, ctx: Ctx): Expr | undefined {
   switch (n.type) {
     case 'MemberExpression':
     case 'IndexExpression':
-      return access(n, param);
+      return access(n, ctx);
     case 'BinaryExpression': {
-      const a = operand(n.left, param);
-      const b = operand(n.right, param);
+      const a = operand(n.left, ctx);
+      const b = operand(n.right, ctx);
       if (!a || !b) return undefined;
       if (n.operator === '==' || n.operator === '~=') {
         const negate = n.operator === '~=';
@@ -118,8 +124,8 @@ function compileExpr(n: Node, param: string): Expr | undefined {
       };
     }
     case 'LogicalExpression': {
-      const a = compileExpr(n.left, param);
-      const b = compileExpr(n.right, param);
+      const a = compileExpr(n.left, ctx);
+      const b = compileExpr(n.right, ctx);
       if (!a || !b) return undefined;
       // Only truthiness matters to the caller: (a and b) is truthy iff both are, (a or b) iff either is;
       // both short-circuit as in Lua, so an operand Lua would not evaluate cannot raise.
@@ -142,7 +148,7 @@ function compileExpr(n: Node, param: string): Expr | undefined {
     }
     case 'UnaryExpression': {
       if (n.operator !== 'not') return undefined;
-      const a = compileExpr(n.argument, param);
+      const a = compileExpr(n.argument, ctx);
       return a ? (r) => {
         const x = a(r);
         return x === ASK_LUA ? ASK_LUA : !truthy(x);
@@ -179,8 +185,13 @@ function findFunctions(node: Node, line: number, last: number, out: Node[]): voi
   }
 }
 
-/** A JS predicate equivalent to the Lua function at `idx` of L, or undefined when it is not of the simple kind. */
-export function compileFilter(host: LuaHost, L: LuaState, idx: number): ((record: Record<string, unknown>) => boolean | typeof ASK_LUA) | undefined {
+/**
+ * A JS predicate equivalent to the Lua function at `idx` of L, or undefined when it is not of the simple kind.
+ * `readUpvalue(i)` returns the current value of the function's upvalue number i (strings, numbers, booleans and
+ * nil as JS values, anything else as ASK_LUA).
+ */
+export function compileFilter(host: LuaHost, L: LuaState, idx: number, readUpvalue?: (index: number) => Value): ((record: Record<string, unknown>) => boolean | typeof ASK_LUA) | undefined {
+  idx = lua.lua_absindex(L, idx);
   if (process.env.KUMO_TAIL_COMPILE_FILTERS === '0') return undefined;
   const ar = new lua.lua_Debug();
   lua.lua_pushvalue(L, idx);
@@ -196,7 +207,23 @@ export function compileFilter(host: LuaHost, L: LuaState, idx: number): ((record
   const fn = found[0];
   if (fn.parameters.length !== 1 || fn.parameters[0].type !== 'Identifier') return undefined;
   if (fn.body.length !== 1 || fn.body[0].type !== 'ReturnStatement' || fn.body[0].arguments.length !== 1) return undefined;
-  const expr = compileExpr(fn.body[0].arguments[0], fn.parameters[0].name);
+  const upvalues = new Map<string, number>();
+  for (let i = 1; ; i++) {
+    const name = lua.lua_getupvalue(L, idx, i);
+    if (name === null || name === undefined) break;
+    lua.lua_pop(L, 1);
+    upvalues.set(typeof name === 'string' ? name : toJsString(name), i);
+  }
+  const ctx: Ctx = {
+    param: fn.parameters[0].name,
+    upvalue: (name) => {
+      const i = upvalues.get(name);
+      if (i === undefined || !readUpvalue || name === '_ENV') return undefined;
+      const read = readUpvalue;
+      return () => read(i);
+    },
+  };
+  const expr = compileExpr(fn.body[0].arguments[0], ctx);
   if (!expr) return undefined;
   return (record) => {
     const v = expr(record);

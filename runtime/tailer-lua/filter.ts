@@ -5,7 +5,7 @@
  * Truthiness follows mlua's bool conversion: nil and false reject, anything else keeps.
  * An error is thrown as a LuaError (the engine turns it into a TailerFilterError that ends the stream, as kumod does).
  */
-import { lua, lauxlib, LuaState, LUA_OK, LUA_REGISTRYINDEX } from '../vm/lua-api';
+import { lua, lauxlib, LuaState, LUA_OK, LUA_REGISTRYINDEX, T, toJsString } from '../vm/lua-api';
 import type { LuaHost } from '../vm/host';
 import { collectFrames, errorFromThread, locate, LuaError } from '../vm/errors';
 import { installRecordView, pushRecordView, pushRecordViewMetatable } from './record-view';
@@ -35,10 +35,37 @@ export class LuaFilter {
     pushRecordViewMetatable(this.thread);
     lua.lua_rawgeti(this.thread, LUA_REGISTRYINDEX, this.ref);
     try {
-      this.fast = compileFilter(host, L, idx);
+      this.fast = compileFilter(host, L, idx, (i) => this.readUpvalue(i));
     } catch {
       this.fast = undefined;
     }
+  }
+
+  private readonly upvalueStrings = new WeakMap<Uint8Array, string>();
+
+  /** The current value of the function's upvalue `i`, for compiled filters (tables and functions: ASK_LUA). */
+  private readUpvalue(i: number): unknown {
+    const L = this.thread;
+    lua.lua_getupvalue(L, 2, i);
+    let v: unknown;
+    switch (lua.lua_type(L, -1)) {
+      case T.NIL: v = undefined; break;
+      case T.BOOLEAN: v = lua.lua_toboolean(L, -1); break;
+      case T.NUMBER: v = lua.lua_tonumber(L, -1); break;
+      case T.STRING: {
+        const bytes = lua.lua_tolstring(L, -1) as Uint8Array;
+        let str = this.upvalueStrings.get(bytes);
+        if (str === undefined) {
+          str = toJsString(bytes, 0, bytes.length, true);
+          this.upvalueStrings.set(bytes, str);
+        }
+        v = str;
+        break;
+      }
+      default: v = ASK_LUA;
+    }
+    lua.lua_pop(L, 1);
+    return v;
   }
 
   /** True while the filter runs as compiled JS. */

@@ -369,6 +369,7 @@ test('simple filters are compiled to JS and agree with Lua; others stay in Lua',
     "function(record) return record.peer_address.name == 'mx1.example.net.' end", // nil peer_address: Lua raises
     'function(record) return record.meta == record.headers end', // tables: only Lua knows
     'function(record) return record.egress_pool > 3 end', // string or nil > number: Lua raises
+    'function(record) return record.egress_pool == pool end', // a local upvalue, read at each call
   ];
   const interpreted = [
     "function(record) return record.egress_pool == POOL end",
@@ -379,7 +380,7 @@ test('simple filters are compiled to JS and agree with Lua; others stay in Lua',
   ];
   const all = [...compiled, ...interpreted];
   const file = join(dir, 'filters.lua');
-  writeFileSync(file, "POOL = 'customer-a'\nFILTERS = {\n" + all.map((f) => `  ${f},\n`).join('') + '}\n');
+  writeFileSync(file, "POOL = 'customer-a'\nlocal pool = 'customer-a'\nfunction SET_POOL(p) pool = p end\nFILTERS = {\n" + all.map((f) => `  ${f},\n`).join('') + '}\n');
   const engine = new PolicyEngine({ policyDir: dir });
   await engine.loadPolicy(file);
   const L = engine.host.L;
@@ -398,9 +399,12 @@ test('simple filters are compiled to JS and agree with Lua; others stay in Lua',
         return 'error: ' + (e as Error).message;
       }
     };
-    for (const r of records) {
+    for (let k = 0; k < records.length; k++) {
+      const r = records[k];
+      if (k === 1500) await engine.runString("SET_POOL('customer-b')"); // the upvalue changes mid-stream
       assert.equal(outcome(() => f.predicate(r)), outcome(() => f.callLua(r)), `${all[i]} disagrees on ${JSON.stringify(r).slice(0, 80)}`);
     }
+    await engine.runString("SET_POOL('customer-a')");
     assert.equal(f.compiled, i < compiled.length, `${all[i]} was dropped after a disagreement`);
   }
 });
