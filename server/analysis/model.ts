@@ -1074,15 +1074,15 @@ class Analyzer {
     // with at least REQUIRED_CHECK_MIN_KEYS keys) is held to its required keys.
     const looksComplete = present.size === 0 || !space.table || present.size >= REQUIRED_CHECK_MIN_KEYS;
     if (space.checkRequired && positional === 0 && looksComplete) {
-      const missing = [...space.keys.values()].filter((k) => k.required && !present.has(k.name) && !k.data?.removed).map((k) => k.name);
+      const missing = requiredKeys(space).filter((k) => !present.has(k));
       if (missing.length) {
         const last = node.fields[node.fields.length - 1];
         const text = this.model.text;
         const insertAt = last ? nodeRange(last)[1] : ta + 1;
         const lineStart = text.lastIndexOf('\n', ta) + 1;
-        const baseIndent = /^\s*/.exec(text.slice(lineStart))![0];
+        const baseIndent = /^[ \t]*/.exec(text.slice(lineStart, lineStart + 200))![0];
         this.report('missing-required-key', reportRange[0], reportRange[1], `${space.label} is missing required key${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')}.`, {
-          fix: { kind: 'add-keys', keys: missing, insertAt, indent: baseIndent + '  ', trailingComma: !!last && !/^\s*[,;]/.test(text.slice(insertAt)) },
+          fix: { kind: 'add-keys', keys: missing, insertAt, indent: baseIndent + '  ', trailingComma: !!last && !/^\s*[,;]/.test(text.slice(insertAt, insertAt + 200)) },
         });
       }
     }
@@ -1335,6 +1335,18 @@ function sameType(a: LType, b: LType): boolean {
     case 'extras': case 'localmod': case 'shape': return a.name === (b as typeof a).name;
     default: return false;
   }
+}
+
+const requiredCache = new WeakMap<KeySpace, string[]>();
+
+/** The required (and not removed) keys of a key space, computed once per space. */
+function requiredKeys(space: KeySpace): string[] {
+  let r = requiredCache.get(space);
+  if (!r) {
+    r = [...space.keys.values()].filter((k) => k.required && !k.data?.removed).map((k) => k.name);
+    requiredCache.set(space, r);
+  }
+  return r;
 }
 
 let linkIndex: Map<string, EntityLink[]> | undefined;
