@@ -11,7 +11,8 @@
  */
 import { lua, LuaState, lstr, raise, T, toJsString } from '../vm/lua-api';
 import type { LuaHost } from '../vm/host';
-import { pushJs, toJs } from '../vm/convert';
+import { toJs } from '../vm/convert';
+import { pushRecordTable, pushRecordTables } from './record-table';
 import { defineUserdataType, pushObject } from '../vm/userdata';
 import type { KumoFunctions, LogLevel } from '../vm/kumo/context';
 import { MultiTailer } from '../engines/tailer/multi-tailer';
@@ -173,19 +174,14 @@ function defineTypes(state: LuaState, d: JsonlDeps): void {
         return 1;
       },
       records: (L, b) => {
-        const recs = b.batch.records();
-        lua.lua_createtable(L, recs.length, 0);
-        for (let i = 0; i < recs.length; i++) {
-          pushJs(L, recs[i]);
-          lua.lua_rawseti(L, -2, i + 1);
-        }
+        pushRecordTables(L, b.batch.records(), d.host);
         return 1;
       },
       iter_records: (L, b) => {
         const recs = b.batch.records().slice();
         let i = 0;
         lua.lua_pushcfunction(L, (L1: LuaState) => {
-          if (i < recs.length) pushJs(L1, recs[i++]);
+          if (i < recs.length) pushRecordTable(L1, recs[i++], d.host);
           else lua.lua_pushnil(L1);
           return 1;
         });

@@ -408,3 +408,27 @@ test('simple filters are compiled to JS and agree with Lua; others stay in Lua',
     assert.equal(f.compiled, i < compiled.length, `${all[i]} was dropped after a disagreement`);
   }
 });
+
+test('records() and iter_records() build the same tables as the generic converter', async () => {
+  const { PolicyEngine } = await import('../../runtime/vm/engine');
+  const { pushJs, toJs } = await import('../../runtime/vm/convert');
+  const { pushRecordTable, pushRecordTables } = await import('../../runtime/tailer-lua/record-table');
+  const { RecordFactory } = await import('../../runtime/engines/tailer/records');
+  const { lua } = await import('../../runtime/vm/lua-api');
+  const engine = new PolicyEngine({});
+  const L = engine.host.L;
+  const factory = new RecordFactory({ seed: 8 });
+  const records: unknown[] = Array.from({ length: 500 }, () => JSON.parse(factory.nextLine()));
+  records.push({ a: null, b: [1, null, 'x'], c: { '1': 2.5, d: 2 ** 40 }, long: 'y'.repeat(100), '': true });
+  for (const r of records) {
+    pushJs(L, r);
+    const want = toJs(L, -1);
+    lua.lua_pop(L, 1);
+    pushRecordTable(L, r, engine.host);
+    assert.deepEqual(toJs(L, -1), want);
+    lua.lua_pop(L, 1);
+  }
+  pushRecordTables(L, records.slice(0, 3), engine.host);
+  assert.equal(lua.lua_rawlen(L, -1), 3);
+  lua.lua_pop(L, 1);
+});
