@@ -17,15 +17,13 @@ if (CHILD) {
   void (async () => {
     const t = await openTailer({ directory: dir, checkpointName: 'kill-test', maxBatchSize: BATCH, exitWhenCaughtUp: true });
     const fd = openSync(out, 'a');
-    let first = true;
     for await (const b of t) {
       // "deliver": one line per batch, durable, then commit
       const ids = b.records().map((r) => (r as { id: string; session_id?: string }).id + '/' + ((r as { session_id?: string }).session_id ?? ''));
       writeSync(fd, `${process.pid} ${ids.join(' ')}\n`);
       fsyncSync(fd);
       b.commit();
-      if (first) writeSync(1, 'ready\n');
-      first = false;
+      writeSync(1, 'b\n');
     }
     closeSync(fd);
     writeSync(1, 'done\n');
@@ -44,10 +42,13 @@ test('killed with SIGKILL 50 times while committing after every batch: every rec
     const child = spawn(process.execPath, [__filename], { env: { ...process.env, KUMO_TAILER_KILL_CHILD: JSON.stringify({ dir: join(dir, 'logs'), out }) }, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     let timer: NodeJS.Timeout | undefined;
+    // Kill after a random number of delivered batches (1 to 20) plus a random few ms, so the kills land at
+    // random points whatever the machine's speed, and 50 of them never use up the 1,143 batches of input.
+    const killAfterBatches = 1 + Math.floor(rand() * 20);
     child.stdout.on('data', (d) => {
       stdout += d;
-      // kill at a random point once the tailer is running
-      if (!timer && kills < 50 && stdout.includes('ready')) timer = setTimeout(() => child.kill('SIGKILL'), Math.floor(rand() * 40));
+      const delivered = stdout.split('b\n').length - 1;
+      if (!timer && kills < 50 && delivered >= killAfterBatches) timer = setTimeout(() => child.kill('SIGKILL'), Math.floor(rand() * 5));
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
     const res = await exited;
