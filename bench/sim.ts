@@ -76,7 +76,7 @@ export async function run(): Promise<Record<string, string | number>> {
   }
   if (!r) throw new Error('no run');
   const t = r.totals;
-  if (t.sent + t.bounced + t.expired + t.in_queue !== messages) throw new Error(`counts do not add up: ${JSON.stringify(t)}`);
+  if (t.sent + t.bounced + t.expired + t.stranded + t.in_queue !== messages) throw new Error(`counts do not add up: ${JSON.stringify(t)}`);
   return {
     'sim.pool_cli.picks': pv.sequence,
     'sim.pool_cli.wall_ms (target <= 200, best of 5)': Number(pv.ms.toFixed(1)),
@@ -98,6 +98,7 @@ export async function run(): Promise<Record<string, string | number>> {
     'sim.traffic_policy.bounced': t.bounced,
     'sim.traffic_policy.expired': t.expired,
     'sim.traffic_policy.in_queue': t.in_queue,
+    'sim.traffic_policy.stranded (SkipList same-second)': t.stranded,
     'sim.traffic_policy.queue_throttle_delays': t.throttle_delays,
   };
 }

@@ -15,7 +15,7 @@ import type { TrafficRunResult } from './traffic-run-types';
 function addsUp(r: TrafficRunResult, n: number): void {
   const t = r.totals;
   assert.equal(t.injected, n);
-  assert.equal(t.sent + t.bounced + t.expired + t.in_queue, n, JSON.stringify(t));
+  assert.equal(t.sent + t.bounced + t.expired + t.stranded + t.in_queue, n, JSON.stringify(t));
   assert.equal(r.queues.reduce((a, q) => a + q.totals.sent, 0), t.sent);
   assert.equal(r.paths.reduce((a, p) => a + p.totals.sent, 0), t.sent);
   for (const q of r.queues) assert.equal(q.sent.reduce((a, x) => a + x, 0), q.totals.sent);
@@ -92,4 +92,23 @@ test('CLI: traffic text form summarises totals, queues and paths', async () => {
   assert.match(io.stdout, /^200 messages over 1800 simulated seconds \(1 queues, 1 egress paths\)/);
   assert.match(io.stdout, /tenant-a@example\.com +pool1 +200 /);
   assert.match(io.stdout, /ip-1->mx\.example\.com@smtp_client +200 /);
+});
+
+test('SkipList same-second replacement: stranded counted (kumod), or none with the switch off; counts add up', async () => {
+  const base = {
+    messages: 5000,
+    duration: '2h',
+    inject_over: '10m',
+    tenants: [{ name: 'tenant1', headers: { 'X-Tenant': 'tenant1' } }],
+    domains: [{ name: 'domain1.example', mx: ['mx1.site1.example'] }, { name: 'domain4.example', mx: ['mx1.site4.example'] }],
+    default_site: { transient: 0.3 },
+  };
+  const kumod = await runTrafficThroughPolicy({ policy: fixturePolicy('bench-routing.lua'), scenario: checkScenario(base) });
+  addsUp(kumod, 5000);
+  assert.ok(kumod.queues.every((q) => q.config.strategy === 'SkipList'));
+  assert.ok(kumod.totals.stranded > 0, 'retries due in the same second displace each other');
+  assert.ok(kumod.notes.some((n) => n.includes('SkipSet')));
+  const intent = await runTrafficThroughPolicy({ policy: fixturePolicy('bench-routing.lua'), scenario: checkScenario({ ...base, skip_list_replaces_same_second: false }) });
+  addsUp(intent, 5000);
+  assert.equal(intent.totals.stranded, 0);
 });

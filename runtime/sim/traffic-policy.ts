@@ -218,6 +218,7 @@ export async function runTrafficThroughPolicy(req: TrafficRequest, existing?: Po
     sites,
     paths,
     refreshQueueConfig: refresh,
+    skipListReplacesSameSecond: sc.skip_list_replaces_same_second ?? true,
   };
   const t1 = performance.now();
   const result = new TrafficSim(scenario).run();
@@ -244,6 +245,9 @@ function shape(
     throttleDelays += q.totals.throttleDelays;
   }
   const t = r.totals;
+  if (t.stranded > 0) {
+    notes.push(`${t.stranded} message(s) in SkipList queues were displaced by another message due in the same second: kumod's SkipSet replaces equal entries, so they leave the scheduled queue (they stay in the spool until kumod restarts); "skip_list_replaces_same_second": false simulates the intent`);
+  }
   return {
     kind: 'traffic',
     policy: session.policyPath,
@@ -288,6 +292,7 @@ function shape(
       retries,
       throttle_delays: throttleDelays,
       in_queue: t.pendingScheduled + t.pendingReady + t.inFlight,
+      stranded: t.stranded,
       queue_config_calls: r.queues.length + refreshCalls,
     },
     routing,

@@ -25,6 +25,7 @@
  * - `sites` is keyed by site_name or by domain (a domain key applies to the domain's site). Shares are
  *   of delivery attempts: `transient` 4xx (retried), `permanent` 5xx (bounced), `timeout` (retried, the
  *   connection closes after `timeout_ms`). Also `latency_ms`, `timeout_ms`, `connect_ms`.
+ * - `skip_list_replaces_same_second` (default true, as kumod): see ScenarioFile.
  * - Queue configs come from get_queue_config (once per queue, again each time its refresh_interval
  *   elapses), pools from get_egress_pool / define_egress_pool, path configs from get_egress_path_config
  *   (once per egress path).
@@ -51,6 +52,12 @@ export interface ScenarioFile {
   domains: Array<{ name: string; weight?: number; mx?: string[] }>;
   sites?: Record<string, ScenarioSiteModel>;
   default_site?: ScenarioSiteModel;
+  /**
+   * kumod's SkipList strategy keeps one entry per due second (SkipSet::insert replaces an equal entry), so a
+   * message due in the same second as another drops out of the scheduled queue. Default true, as kumod
+   * does; false simulates the evident intent.
+   */
+  skip_list_replaces_same_second?: boolean;
 }
 
 export interface TrafficQueueOut {
@@ -106,6 +113,8 @@ export interface TrafficRunResult {
     throttle_delays: number;
     /** Still in a scheduled queue, a ready queue or in flight at the end. */
     in_queue: number;
+    /** SkipList queues: displaced by another message due in the same second (kumod keeps them only in the spool). */
+    stranded: number;
     /** get_queue_config calls: one per queue, plus one per refresh_interval elapsed while it lived. */
     queue_config_calls: number;
   };

@@ -9,7 +9,7 @@ export function formatTrafficText(r: TrafficRunResult): string {
   const t = r.totals;
   const out: string[] = [];
   out.push(`${n(t.injected)} messages over ${r.duration_sec} simulated seconds (${r.queues.length} queues, ${r.paths.length} egress paths)`);
-  out.push(`sent ${n(t.sent)}, bounced ${n(t.bounced)}, expired ${n(t.expired)}, still queued ${n(t.in_queue)}; deferrals ${n(t.deferred)}, retries ${n(t.retries)}, queue throttle delays ${n(t.throttle_delays)}, get_queue_config calls ${n(t.queue_config_calls)}`);
+  out.push(`sent ${n(t.sent)}, bounced ${n(t.bounced)}, expired ${n(t.expired)}, still queued ${n(t.in_queue)}${t.stranded ? `, stranded ${n(t.stranded)}` : ''}; deferrals ${n(t.deferred)}, retries ${n(t.retries)}, queue throttle delays ${n(t.throttle_delays)}, get_queue_config calls ${n(t.queue_config_calls)}`);
   const qw = Math.max(5, ...r.queues.map((q) => q.name.length));
   const pw = Math.max(4, ...r.paths.map((p) => p.name.length));
   out.push('queues');
