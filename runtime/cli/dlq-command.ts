@@ -60,6 +60,8 @@ export async function runDlqCommand(argv: string[], io: CliIo): Promise<number> 
     const args = parseArgs(rest, new Set(['until-empty', 'no-wait', 'retry', 'permanent']));
     if (args.positional.length !== 1) throw new UsageError('exactly one DIR');
     const dir = args.positional[0];
+    // Segments written by samples/lua/dead_letter.lua (kumo.jsonl) join the logs; `--handler FILE.lua` works.
+    await import('../tailer-lua/dlq-bridge').then((m) => m.prepareDlqDirectory(dir, io, registerReplayHandlerResolver));
     if (sub === 'list') {
       rejectUnknownOptions(args, ['format']);
       const format = option(args, 'format', ['text', 'json']) ?? 'text';
