@@ -18,6 +18,7 @@ import { isSegmentDone } from '../engines/tailer/segments';
 import { loadCheckpoint } from '../engines/tailer/checkpoint';
 import { acquireLock, appendDurably, listSegments, segmentName } from '../engines/dlq/files';
 import type { ReplayHandler } from '../engines/dlq/index';
+import { UsageError } from '../cli/args';
 
 export const LUA_SEGMENT = /^\d{8}-\d{6}(\.\d{1,9})?\.(retry|permanent)$/;
 export const LUA_REPLAY_CHECKPOINT = 'dead-letter-replay';
@@ -160,7 +161,11 @@ export async function prepareDlqDirectory(
   io: { err(text: string): void },
   registerResolver?: (r: (spec: string) => Promise<ReplayHandler | undefined>) => void,
 ): Promise<ImportResult> {
-  registerResolver?.(async (spec) => (/\.lua$/i.test(spec) ? luaReplayHandler(spec, (t) => io.err(t)) : undefined));
+  registerResolver?.(async (spec) => {
+    if (!/\.lua$/i.test(spec)) return undefined;
+    if (!existsSync(spec)) throw new UsageError(`no Lua replay handler: ${spec} does not exist (a Lua handler is a script with kumo.on('${LUA_REPLAY_EVENT}', function(record, envelope) ... end))`);
+    return luaReplayHandler(spec, (t) => io.err(t));
+  });
   const r = importLuaDeadLetters(dir);
   if (r.segments) io.err(`imported ${r.retry} records to retry and ${r.permanent} permanent failures from ${r.segments} segments written by dead_letter.lua${r.alreadyReplayed ? ` (${r.alreadyReplayed} already replayed by it)` : ''}\n`);
   if (r.abandoned.length) io.err(`${r.abandoned.join(', ')} had been left unfinished by a writer that died; marked finished and imported\n`);
