@@ -134,12 +134,10 @@ export const LUA_REPLAY_EVENT = 'dlq_replay';
 export async function luaReplayHandler(file: string, log: (text: string) => void = (t) => process.stderr.write(t)): Promise<ReplayHandler> {
   const { PolicyEngine } = await import('../vm/engine');
   const { jsonlFunctions } = await import('./jsonl');
-  const { installMissingScriptSupport } = await import('./script-support');
   const path = resolve(file);
   const logFn = (level: string, message: string) => log(`${level.toUpperCase()} ${message}\n`);
   let engine: InstanceType<typeof PolicyEngine> | undefined;
   engine = new PolicyEngine({ policyDir: dirname(path), output: (t) => log(t), log: logFn, functions: jsonlFunctions(() => ({ host: engine!.host, log: logFn })) });
-  installMissingScriptSupport(engine);
   await engine.loadPolicy(path);
   if (!engine.hasHandler(LUA_REPLAY_EVENT)) {
     throw new Error(`${file} registers no '${LUA_REPLAY_EVENT}' handler: add kumo.on('${LUA_REPLAY_EVENT}', function(record, envelope) ... return true end)`);
