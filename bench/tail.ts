@@ -19,7 +19,6 @@ import { generateSegments } from '../runtime/engines/tailer/generator';
 import { JsonlWriter } from '../runtime/engines/tailer/jsonl-writer';
 import { PolicyEngine } from '../runtime/vm/engine';
 import { jsonlFunctions } from '../runtime/tailer-lua/jsonl';
-import { installMissingScriptSupport } from '../runtime/tailer-lua/script-support';
 import { TailSession } from '../runtime/tailer-lua/session';
 import { LuaFilter } from '../runtime/tailer-lua/filter';
 import { RecordFactory } from '../runtime/engines/tailer/records';
@@ -89,7 +88,6 @@ async function runInVm(script: string, args: string[], exitWhenCaughtUp = true):
   const log = (level: string, m: string) => { if (level === 'error') process.stderr.write(`${level}: ${m}\n`); };
   let engine: PolicyEngine | undefined;
   engine = new PolicyEngine({ policyDir: dir, timeoutMs: 0, output: (t) => out.push(t), log, functions: jsonlFunctions(() => ({ host: engine!.host, log, session })) });
-  installMissingScriptSupport(engine);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await engine.runScript(path, args);

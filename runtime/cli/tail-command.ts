@@ -5,7 +5,6 @@ import type { CliIo } from './io';
 import { PolicyEngine } from '../vm/engine';
 import { LuaError, positionInMessage, withFullPaths } from '../vm/errors';
 import { jsonlFunctions } from '../tailer-lua/jsonl';
-import { installMissingScriptSupport } from '../tailer-lua/script-support';
 import { TailSession } from '../tailer-lua/session';
 import { formatProgress, formatSummary } from '../tailer-lua/progress';
 
@@ -97,7 +96,6 @@ export async function runTailCommand(argv: string[], io: CliIo, opts: { syncStdi
     log,
     functions,
   });
-  installMissingScriptSupport(engine);
 
   let stopReason: 'signal' | 'timeout' | undefined;
   let stopSignal = 'SIGINT';

@@ -5,7 +5,6 @@ import { dirname, join, resolve } from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
 import { PolicyEngine } from '../../runtime/vm/engine';
 import { jsonlFunctions } from '../../runtime/tailer-lua/jsonl';
-import { installMissingScriptSupport } from '../../runtime/tailer-lua/script-support';
 import { TailSession } from '../../runtime/tailer-lua/session';
 import { SegmentReader } from '../../runtime/engines/tailer/segment-reader';
 
@@ -48,7 +47,6 @@ export async function runScript(source: string, args: string[], opts: { exitWhen
     packagePath: opts.packagePath,
     functions: jsonlFunctions(() => ({ host: engine!.host, log, session })),
   });
-  installMissingScriptSupport(engine);
   let error: Error | undefined;
   try {
     await engine.runScript(path, args);
