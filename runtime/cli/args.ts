@@ -16,6 +16,10 @@ export function parseArgs(argv: string[], booleans: ReadonlySet<string> = new Se
       out.passthrough = argv.slice(i + 1);
       break;
     }
+    if (a === '--help' || a === '-h') {
+      // Every command answers a usage error with its usage text; asking for help is that, said politely.
+      throw new UsageError('usage follows');
+    }
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
