@@ -114,13 +114,14 @@ export async function previewPoolThroughPolicy(req: PoolRequest, existing?: Poli
   const caps = infos.map((s) => s.cap_per_hour ?? Infinity);
   let rates: number[];
   if (offered !== null) rates = waterFill(weights, caps, offered);
-  else if (caps.every((c, i) => weights[i] === 0 || Number.isFinite(c))) {
+  else if (infos.every((s) => s.weight === 0 || s.limited_by !== 'connection_limit')) {
+    // saturation from explicit throttles only (a connection_limit cap depends on the assumed delivery time)
     rates = waterFill(weights, caps, Infinity);
     notes.push('no --rate given: effective shares are shown at saturation (every source at its cap); pass --rate N/h for a given load');
   }
   else {
-    rates = caps.map((c, i) => (weights[i] === 0 ? 0 : c));
-    notes.push('no --rate given and some sources are unlimited: effective shares equal the configured shares; pass --rate N/h to see capped sources shed traffic');
+    rates = caps.map(() => Infinity);
+    notes.push('no --rate given and some sources have no throttle: effective shares equal the configured shares; pass --rate N/h to see capped sources shed traffic');
   }
   const finiteSum = rates.reduce((a, r) => a + (Number.isFinite(r) ? r : 0), 0);
   const allFinite = rates.every((r) => Number.isFinite(r));
