@@ -1,6 +1,6 @@
 /**
- * A user's policy loaded for routing simulations: the PolicyEngine with the simulator's fallbacks, a
- * record of every handler's definition site (kumo.on is wrapped, not changed), an event trace with
+ * A user's policy loaded for routing simulations: the PolicyEngine (stand-ins only for setup calls the VM
+ * lacks), a record of every handler's definition site (kumo.on is wrapped, not changed), an event trace with
  * handler locations, and the config lookups kumod makes while routing (get_queue_config, pools,
  * sources, MX, get_egress_path_config), each converted to the engines' types.
  */
@@ -13,9 +13,9 @@ import type { LuaFunctionRef } from '../vm/function-ref';
 import { parseQueueName, NULL_QUEUE } from '../engines/queue-name';
 import { unspecifiedPool, UNSPECIFIED, type EgressPool } from '../engines/egress-pool';
 import { nullQueueConfig, type QueueConfig, type PathConfig } from '../engines/scheduler/config';
-import { addTestResolverConfig, emptyOfflineMx, lookupOffline, type OfflineMx } from './sim-dns';
-import { installFallbacks, type FallbackReport } from './sim-fallbacks';
-import { installSimConnMeta, installSimMessage, SimConnMeta, SimMessage, type SimMessageInit } from './sim-message';
+import { emptyOfflineMx, lookupOffline, type OfflineMx } from './sim-dns';
+import { installSetupStandIns } from './sim-fallbacks';
+import { installSimConnMeta, SimConnMeta, type SimMessageInit } from './sim-message';
 import { toEgressPool, toPathConfig, toQueueConfig, withDefaults, type ConfigTable } from './config-convert';
 import type { SiteInfo, TraceEntry } from './route-types';
 
@@ -61,12 +61,9 @@ export interface MessageView {
   meta: Record<string, unknown>;
 }
 
-/**
- * A message handed to the policy: the VM's own Message (made with kumo.make_message) when the VM has
- * one, else the simulator's. `view` is the live JS object the Lua methods change.
- */
+/** A message handed to the policy: the VM's Message (made with kumo.make_message); `view` is the live JS object the Lua methods change. */
 export class MessageHandle {
-  constructor(readonly view: MessageView, private readonly push: (L: LuaState) => void, readonly ignored: Set<string> = new Set()) {}
+  constructor(readonly view: MessageView, private readonly push: (L: LuaState) => void) {}
   pushTo(L: LuaState): void {
     this.push(L);
   }
@@ -108,13 +105,10 @@ export class PolicySession {
   readonly trace: TraceEntry[] = [];
   readonly handlers = new Map<string, HandlerSite[]>();
   readonly refs = new Map<string, LuaFunctionRef[]>();
-  readonly dns: OfflineMx = emptyOfflineMx();
   readonly notes: string[] = [];
-  fallbacks!: FallbackReport;
-  private pushMessage?: (L: LuaState, m: SimMessage) => void;
+  /** Setup calls the VM lacks that the policy called; the simulator accepted and ignored them. */
+  ignoredCalls: Set<string> = new Set();
   private pushConnMeta?: (L: LuaState, m: SimConnMeta) => void;
-  /** True when the VM provides the Message type (kumo.make_message). */
-  vmMessages = false;
   private readonly poolCache = new Map<string, ResolvedPool>();
   private readonly sourceCache = new Map<string, ConfigTable>();
   private readonly convertedQueueConfigs = new Map<string, ResolvedQueueConfig>();
@@ -141,11 +135,7 @@ export class PolicySession {
     });
     session = new PolicySession(engine, path, opts);
     session.wrapOn();
-    if (opts.dnsZones && opts.dnsZones.length > 0) addTestResolverConfig(session.dns, { zones: opts.dnsZones, servfail: opts.servfail ?? [] });
-    session.fallbacks = await installFallbacks(engine, session.dns);
-    const [has] = await engine.runString("return type(require('kumo').make_message) == 'function'", '=(simulator probe)');
-    session.vmMessages = has === true;
-    if (!session.vmMessages) session.pushMessage = installSimMessage(engine);
+    session.ignoredCalls = await installSetupStandIns(engine);
     session.pushConnMeta = installSimConnMeta(engine);
     await engine.loadPolicy(path);
     return session;
@@ -209,11 +199,6 @@ export class PolicySession {
 
   /** A message for the reception event (envelope, meta, headers). */
   async makeMessage(init: SimMessageInit): Promise<MessageHandle> {
-    if (!this.vmMessages) {
-      const m = new SimMessage(init);
-      const push = this.pushMessage!;
-      return new MessageHandle(m, (L) => push(L, m), m.ignored);
-    }
     const data = (init.headers ?? []).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n' + (init.body ?? 'Simulated message body.\r\n');
     const was = this.tracing;
     this.tracing = false;
@@ -359,16 +344,11 @@ return m`.replace('...', luaString(init.sender) + ', ' + luaString(init.recipien
     return table;
   }
 
-  /** site_name of a routing domain: offline data first, else the policy's kumo.dns.lookup_mx. */
+  /** site_name of a routing domain: `extra` offline data first (a traffic scenario's mx sets), else the VM's kumo.dns.lookup_mx. */
   async site(domain: string, extra?: OfflineMx): Promise<SiteInfo & { note?: string }> {
     if (extra) {
       const r = lookupOffline(extra, domain);
       if (r.configured && r.resolution.ok) return { site_name: r.resolution.siteName, hosts: r.resolution.hosts, domain, from_mx: r.resolution.isMx };
-    }
-    if (this.fallbacks.offlineDns) {
-      const r = lookupOffline(this.dns, domain);
-      if (!r.resolution.ok) throw new Error(r.resolution.error);
-      return { site_name: r.resolution.siteName, hosts: r.resolution.hosts, domain, from_mx: r.resolution.isMx, note: r.note };
     }
     // The VM's own resolver: ask it through Lua, as a policy would.
     const was = this.tracing;

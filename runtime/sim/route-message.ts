@@ -8,7 +8,7 @@ import { WrrSelector } from '../engines/egress-pool';
 import { readyQueueName } from '../engines/site-name';
 import { formatThrottle, type ThrottleSpec } from '../values';
 import { localBurst, emissionIntervalNs } from '../engines/throttle/gcra';
-import { PolicySession, type MessageHandle, type SessionOptions } from './policy-session';
+import { PolicySession, type SessionOptions } from './policy-session';
 import type { RateInfo, SimulateResult, SiteInfo, ThrottleSummary } from './route-types';
 import { deliveryRoute } from './delivery-proto';
 import { rejection } from './sim-fallbacks';
@@ -101,18 +101,14 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
     trace: session.trace,
     notes,
   };
-  const routingFns = session.fallbacks.supplied.filter((n) => /^kumo\.(make_|define_egress|dns\.lookup_mx|dns\.configure_test_resolver)/.test(n));
-  if (routingFns.length > 0) {
-    notes.push(`the simulator supplied these kumo functions, which the runtime does not implement yet: ${routingFns.join(', ')}`);
-  }
   if (rejected) {
     notes.push(`the reception event rejected the message (kumo.reject): kumod answers ${rejected.response}; nothing is queued`);
-    return finish(result, session, handle);
+    return finish(result, session);
   }
   if (isNullQueue(queue)) {
     result.discarded = true;
     notes.push("the message is assigned to the 'null' queue: kumod discards it at reception (counted as black-holed, Reception still logged)");
-    return finish(result, session, handle);
+    return finish(result, session);
   }
   const qc = await session.queueConfig(queue);
   result.queue_config = qc.table;
@@ -125,7 +121,7 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
   const source = selector.next();
   if (source === null) {
     notes.push(`pool '${pool.pool.name}' has no source with a weight above 0: kumod logs "no sources available" and retries the message`);
-    return finish(result, session, handle);
+    return finish(result, session);
   }
   for (const e of pool.pool.entries) await session.source(e.name).catch((err) => {
     throw new Error(`resolving egress pool '${pool.pool.name}': ${(err as Error).message}`);
@@ -144,13 +140,12 @@ export async function routeMessage(req: RouteRequest, existing?: PolicySession):
   const path = await session.pathConfig(routing, source, site.site_name);
   result.path_config = path.table;
   result.throttles = throttleSummary(qc.config.maxMessageRate, path.config.maxMessageRate, path.config.maxConnectionRate, path.config.connectionLimit);
-  return finish(result, session, handle);
+  return finish(result, session);
 }
 
-function finish(result: SimulateResult, session: PolicySession, message: MessageHandle): SimulateResult {
-  if (session.fallbacks.ignoredCalls.size > 0) {
-    result.notes.push(`setup calls with no effect on routing were accepted and ignored: ${[...session.fallbacks.ignoredCalls].sort().join(', ')}`);
+function finish(result: SimulateResult, session: PolicySession): SimulateResult {
+  if (session.ignoredCalls.size > 0) {
+    result.notes.push(`setup calls with no effect on routing were accepted and ignored: ${[...session.ignoredCalls].sort().join(', ')}`);
   }
-  if (message.ignored.size > 0) result.notes.push(`message methods not modelled by the simulator did nothing: ${[...message.ignored].sort().join(', ')}`);
   return result;
 }

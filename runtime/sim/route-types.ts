@@ -86,6 +86,6 @@ export interface SimulateResult {
   path_config: Record<string, unknown> | null;
   throttles: ThrottleSummary | null;
   trace: TraceEntry[];
-  /** Things the user should know (implicit MX, ignored calls, functions the simulator supplied). */
+  /** Things the user should know (implicit MX, setup calls the simulator accepted and ignored). */
   notes: string[];
 }
