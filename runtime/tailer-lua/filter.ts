@@ -7,7 +7,7 @@
  */
 import { lua, lauxlib, LuaState, LUA_OK, LUA_REGISTRYINDEX, T, toJsString } from '../vm/lua-api';
 import type { LuaHost } from '../vm/host';
-import { collectFrames, errorFromThread, locate, LuaError } from '../vm/errors';
+import { errorAfterCall, LuaError } from '../vm/errors';
 import { installRecordView, pushRecordView, pushRecordViewMetatable } from './record-view';
 import { ASK_LUA, compileFilter } from './filter-compile';
 
@@ -98,11 +98,7 @@ export class LuaFilter {
     pushRecordView(L, record, 1);
     const { result: status, killed } = this.host.scheduler.guarded(L, this.call);
     if (status !== LUA_OK) {
-      let err: LuaError;
-      if (killed) {
-        const frames = collectFrames(L, this.host.names);
-        err = new LuaError(killed.message, frames, locate(killed.message, frames, this.host.names), killed.kind);
-      } else err = errorFromThread(L, this.host.names);
+      let err = errorAfterCall(L, this.host.names, killed);
       lua.lua_settop(L, 2);
       const wait = /^(.*?) cannot wait here: .*$/s.exec(err.message);
       if (wait) {

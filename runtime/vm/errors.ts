@@ -123,3 +123,13 @@ export function withFullPaths(message: string, names: ChunkNames): string {
     return file ? `${pre}${file}:${line}:` : all;
   });
 }
+
+/**
+ * The error of a failed protected call: the time limit's or the user's stop when the scheduler killed the
+ * call (`killed`), else the error value on the thread.
+ */
+export function errorAfterCall(L: LuaState, names: ChunkNames | undefined, killed?: { kind: 'timeout' | 'cancelled'; message: string }): LuaError {
+  if (!killed) return errorFromThread(L, names);
+  const frames = collectFrames(L, names);
+  return new LuaError(killed.message, frames, locate(killed.message, frames, names), killed.kind);
+}

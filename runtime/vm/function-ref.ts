@@ -4,7 +4,7 @@
  */
 import { lua, lauxlib, LuaState, LUA_OK, LUA_REGISTRYINDEX } from './lua-api';
 import type { LuaHost } from './host';
-import { errorFromThread, LuaError, collectFrames, locate } from './errors';
+import { errorAfterCall } from './errors';
 import { pushJs, toJs, ToJsOptions } from './convert';
 import { pushView } from './record-proxy';
 
@@ -52,11 +52,7 @@ export class LuaFunctionRef {
     }
     const killed = guard.killed as { kind: 'timeout' | 'cancelled'; message: string } | undefined;
     if (status !== LUA_OK) {
-      let err: LuaError;
-      if (killed) {
-        const frames = collectFrames(L, this.host.names);
-        err = new LuaError(killed.message, frames, locate(killed.message, frames, this.host.names), killed.kind);
-      } else err = errorFromThread(L, this.host.names);
+      const err = errorAfterCall(L, this.host.names, killed);
       lua.lua_settop(L, 0);
       throw err;
     }
