@@ -4,44 +4,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSegments } from '../../runtime/engines/tailer/generator';
-import { tempDir, runScript, readAllRecords, isReadOnly } from './helpers';
+import { tempDir, runScript, readAllRecords, isReadOnly, readSeedExample } from './helpers';
 
-const SEED_EXAMPLE = `local kumo = require 'kumo'
-local tailer = kumo.jsonl.new_multi_tailer {
-  directory = '/var/log/kumomta',
-  pattern = '*.zst',
-  consumers = {
-    {
-      name = 'deliveries',
-      checkpoint_name = 'cp-del',
-      max_batch_size = 200,
-      max_batch_latency = '500ms',
-      filter = function(record)
-        return record.type == 'Delivery'
-      end,
-    },
-    {
-      name = 'bounces',
-      checkpoint_name = 'cp-bounce',
-      max_batch_latency = '5s',
-      filter = function(record)
-        return record.type == 'Bounce' or record.type == 'TransientFailure'
-      end,
-    },
-  },
-}
-
-for batches in tailer:batches() do
-  for _, batch in ipairs(batches) do
-    local name = batch:consumer_name()
-    for record in batch:iter_records() do
-      print(name .. ': ' .. record.id)
-    end
-    batch:commit()
-  end
-end
-tailer:close()
-`;
+/** The docs' multi-tailer example, unchanged (test/fixtures/scripts/seed-multi-tailer.lua). */
+const SEED_EXAMPLE = readSeedExample();
 
 /** The seed's first snippet (checkpoints cp-deliveries / cp-bounces), with a loop that counts batch sizes. */
 const SEED_SNIPPET = `local kumo = require 'kumo'

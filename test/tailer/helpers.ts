@@ -1,5 +1,5 @@
 /** Shared helpers of the tailer-binding tests: temp dirs, segments, an in-process script runner, the CLI. */
-import { mkdtempSync, existsSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, existsSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
@@ -101,3 +101,8 @@ export function runCli(args: string[], opts: { cwd?: string } = {}): Promise<Cli
 }
 
 export const samplePath = (...p: string[]) => resolve(repoRoot(), 'samples', ...p);
+
+/** The KumoMTA docs' multi-tailer example (directory /var/log/kumomta), kept once as a fixture. */
+export function readSeedExample(): string {
+  return readFileSync(resolve(repoRoot(), 'test', 'fixtures', 'scripts', 'seed-multi-tailer.lua'), 'utf8');
+}

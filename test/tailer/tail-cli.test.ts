@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSegments } from '../../runtime/engines/tailer/generator';
 import { JsonlWriter } from '../../runtime/engines/tailer/jsonl-writer';
-import { tempDir, runCli, startCli, readAllRecords } from './helpers';
+import { tempDir, runCli, startCli, readAllRecords, readSeedExample } from './helpers';
 
 const COUNTING = `local kumo = require 'kumo'
 kumo.on('main', function(dir, sleep_s)
@@ -138,42 +138,7 @@ test('tail runs the docs example as a top-level script (no main), only its direc
   const logs = join(dir, 'logs');
   await generateSegments({ directory: logs, records: 300, segments: 2, suffix: '.zst', seed: 6 });
   const all = readAllRecords(logs);
-  const example = `local kumo = require 'kumo'
-local tailer = kumo.jsonl.new_multi_tailer {
-  directory = '/var/log/kumomta',
-  pattern = '*.zst',
-  consumers = {
-    {
-      name = 'deliveries',
-      checkpoint_name = 'cp-del',
-      max_batch_size = 200,
-      max_batch_latency = '500ms',
-      filter = function(record)
-        return record.type == 'Delivery'
-      end,
-    },
-    {
-      name = 'bounces',
-      checkpoint_name = 'cp-bounce',
-      max_batch_latency = '5s',
-      filter = function(record)
-        return record.type == 'Bounce' or record.type == 'TransientFailure'
-      end,
-    },
-  },
-}
-
-for batches in tailer:batches() do
-  for _, batch in ipairs(batches) do
-    local name = batch:consumer_name()
-    for record in batch:iter_records() do
-      print(name .. ': ' .. record.id)
-    end
-    batch:commit()
-  end
-end
-tailer:close()
-`.replace('/var/log/kumomta', logs);
+  const example = readSeedExample().replace('/var/log/kumomta', logs);
   writeFileSync(join(dir, 'example.lua'), example);
   const r = await runCli(['tail', join(dir, 'example.lua'), '--exit-when-caught-up', '--progress', '0']);
   assert.equal(r.code, 0, r.stderr);
