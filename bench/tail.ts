@@ -11,7 +11,6 @@
  * The Studio runs twice per round: as shipped (filters of the simple `record.type == '...'` kind are compiled to
  * JS, see runtime/tailer-lua/filter-compile.ts) and with every filter call going through the Lua VM.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { TailSession } from '../runtime/tailer-lua/session';
 import { LuaFilter } from '../runtime/tailer-lua/filter';
 import { RecordFactory } from '../runtime/engines/tailer/records';
 import { lua } from '../runtime/vm/lua-api';
+import { haveNativeLua, runNativeLua } from './support/native-lua';
 
 const TAIL_SCRIPT = `local kumo = require 'kumo'
 kumo.on('main', function(dir)
@@ -97,32 +97,6 @@ async function runInVm(script: string, args: string[], exitWhenCaughtUp = true):
   return { out: out.join(''), ms, cpuMs: c };
 }
 
-function have(cmd: string, args: string[]): boolean {
-  const r = spawnSync(cmd, args, { stdio: 'ignore' });
-  return r.status === 0;
-}
-
-/** `zstd -dc FILES | lua5.4 loop.lua`, timed; CPU time of both processes from /usr/bin/time-like accounting (times). */
-function nativeRun(files: string[], loop: string): Promise<{ out: string; ms: number; cpuMs: number }> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn('sh', ['-c', `zstd -dc ${files.map((f) => `'${f}'`).join(' ')} | lua5.4 '${loop}'; times`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`native loop failed: ${err}`));
-      const lines = out.trim().split('\n');
-      // `times`: shell user/sys, then children user/sys, as "XmY.YYYs XmY.YYYs"
-      const child = lines.at(-1)!.match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
-      const cpu = child ? (Number(child[1]) * 60 + Number(child[2]) + Number(child[3]) * 60 + Number(child[4])) * 1000 : NaN;
-      resolve({ out: lines.slice(0, -2).join('\n'), ms: performance.now() - t0, cpuMs: cpu });
-    });
-  });
-}
-
 /** Filter calls per second for `record.type == 'Delivery'` through the binding's fast path. */
 async function filterRate(): Promise<{ wall: number; cpu: number }> {
   const engine = new PolicyEngine({});
@@ -185,7 +159,7 @@ export async function run(): Promise<Record<string, string | number>> {
     const gen = await generateSegments({ directory: dir, records, segments: 8, seed: 1 });
     result['records'] = gen.records;
     result['segments (zstd)'] = `${gen.files.length}, ${(gen.uncompressedBytes / 1048576).toFixed(0)} MB uncompressed, ${(gen.compressedBytes / 1048576).toFixed(0)} MB compressed`;
-    const native = have('lua5.4', ['-e', 'require "cjson"']) && have('zstd', ['--version']);
+    const native = haveNativeLua();
     const loop = join(root, 'loop.lua');
     writeFileSync(loop, NATIVE_LOOP);
     let best = { ms: Infinity, cpuMs: Infinity, out: '' };
@@ -203,8 +177,8 @@ export async function run(): Promise<Record<string, string | number>> {
         delete process.env.KUMO_TAIL_COMPILE_FILTERS;
       }
       if (native) {
-        const n = await nativeRun(gen.files, loop);
-        if (n.ms < bestNative.ms) bestNative = n;
+        const n = await runNativeLua(gen.files, loop);
+        if (n.ms < bestNative.ms) bestNative = { ...n, cpuMs: n.cpuMs ?? NaN };
       }
     }
     result['studio multi_tailer + Lua filters: records/s (wall, best)'] = Math.round(records / (best.ms / 1000));

@@ -7,13 +7,14 @@
  * Environment: BENCH_RECORDS (default 500000), BENCH_BIG_MB (uncompressed size of the big segment, default 1024,
  * 0 to skip), BENCH_ROUNDS (default 3).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSegments } from '../runtime/engines/tailer/generator';
 import { JsonlWriter } from '../runtime/engines/tailer/jsonl-writer';
 import { openMultiTailer } from '../runtime/engines/tailer/index';
+import { haveNativeLua, runNativeLua } from './support/native-lua';
 
 const LUA_LOOP = `
 local cjson = require 'cjson'
@@ -28,11 +29,6 @@ for line in io.lines() do
 end
 io.write(n, ' ', nd, ' ', nb, '\\n')
 `;
-
-function have(cmd: string, args: string[]): boolean {
-  const r = spawnSync(cmd, args, { stdio: 'ignore' });
-  return r.status === 0;
-}
 
 async function tailerRun(dir: string): Promise<{ ms: number; cpuMs: number; records: number; deliveries: number; bounces: number }> {
   const t0 = performance.now();
@@ -55,27 +51,6 @@ async function tailerRun(dir: string): Promise<{ ms: number; cpuMs: number; reco
   }
   const cpu = process.cpuUsage(cpu0);
   return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, records: t.stats().linesRead, deliveries, bounces };
-}
-
-/** The pipeline's wall time, and its CPU time (zstd + lua, from bash's `times`). */
-function luaRun(files: string[], script: string): Promise<{ ms: number; cpuMs: number | undefined; out: string }> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn('bash', ['-c', `zstd -dc -- "$@" | lua5.4 ${script}; times >&2`, 'bash', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`lua pipeline exited ${code}: ${err}`));
-      // `times` prints the shell's own and then its children's user/system times, e.g. "0m1.234s 0m0.100s"
-      const lines = err.trim().split('\n');
-      const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1] ?? '');
-      const cpuMs = m ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000 : undefined;
-      resolve({ ms: performance.now() - t0, cpuMs, out: out.trim() });
-    });
-  });
 }
 
 /** Child mode: tail DIR with two consumers and report this process's peak RSS (VmHWM). */
@@ -123,7 +98,7 @@ export async function run(): Promise<Record<string, string | number>> {
     result['generate.compressed_MB'] = +(gen.compressedBytes / 1048576).toFixed(1);
     result['generate.seconds'] = +((performance.now() - t0) / 1000).toFixed(1);
 
-    const luaOk = have('lua5.4', ['-e', 'require "cjson"']) && have('zstd', ['--version']);
+    const luaOk = haveNativeLua();
     const script = join(root, 'loop.lua');
     writeFileSync(script, LUA_LOOP);
     const js: number[] = [];
@@ -138,7 +113,7 @@ export async function run(): Promise<Record<string, string | number>> {
       jsCpu.push(r.cpuMs);
       jsCounts = `${r.records} ${r.deliveries} ${r.bounces}`;
       if (luaOk) {
-        const l = await luaRun(gen.files, script);
+        const l = await runNativeLua(gen.files, script);
         lua.push(l.ms);
         if (l.cpuMs !== undefined) luaCpu.push(l.cpuMs);
         luaCounts = l.out;
