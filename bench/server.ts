@@ -16,16 +16,8 @@ import { AnalysisService } from '../server/analysis/service';
 import { parseLua } from '../server/analysis/parse';
 import { LspClient } from '../test/lsp/lsp-client';
 import { largePolicy } from '../test/lsp/large-policy';
+import { repoRoot } from '../test/support/paths';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-  return dir;
-}
 
 const quantile = (values: number[], q: number): number => {
   const s = [...values].sort((a, b) => a - b);

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** The repository root, found by walking up from the (bundled) test file to package.json. */
+/**
+ * The repository root, found by walking up from the (bundled) test or bench file to the package.json that
+ * sits beside bin/kumo-policy.js (test/vscode has a package.json of its own).
+ */
 export function repoRoot(): string {
   let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'bin', 'kumo-policy.js'))) {
     const parent = dirname(dir);
     if (parent === dir) throw new Error('repository root not found above ' + __dirname);
     dir = parent;

@@ -1,27 +1,18 @@
 /** Shared helpers of the tailer-binding tests: temp dirs, segments, an in-process script runner, the CLI. */
-import { mkdtempSync, existsSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
 import { PolicyEngine } from '../../runtime/vm/engine';
 import { jsonlFunctions } from '../../runtime/tailer-lua/jsonl';
 import { TailSession } from '../../runtime/tailer-lua/session';
 import { SegmentReader } from '../../runtime/engines/tailer/segment-reader';
+import { repoRoot } from '../support/paths';
 
 export function tempDir(prefix = 'kumo-tail-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** The repository root (where package.json is), from the compiled test's location. */
-export function repoRoot(): string {
-  let d = __dirname;
-  while (!existsSync(join(d, 'package.json')) || !existsSync(join(d, 'bin', 'kumo-policy.js'))) {
-    const up = dirname(d);
-    if (up === d) throw new Error('cannot find the repository root');
-    d = up;
-  }
-  return d;
-}
 
 export interface RunResult {
   out: string;
