@@ -101,6 +101,19 @@ export interface CallContext {
   doc?: string;
   /** Offsets of the argument separators, for the active parameter. */
   commas: number[];
+  /** A call of a required module's member: its parameters come from the module file (the service looks them up). */
+  member?: { module: string; name: string; indexer: '.' | ':' };
+}
+
+/** `m.name` where `m` holds `require 'module'` (a local module or a policy-extras helper). */
+export interface ModuleRef {
+  /** The required name: `helpers`, `policy-extras.queue`. */
+  module: string;
+  name: string;
+  /** Range of `name`. */
+  start: number;
+  end: number;
+  indexer: '.' | ':';
 }
 
 export interface EntityRef {
@@ -149,6 +162,8 @@ export class FileModel {
   inlays: InlayHintInfo[] = [];
   /** `package.path` templates (`/opt/kumomta/etc/policy/?.lua`) the file sets, for following `require`. */
   packagePaths: string[] = [];
+  /** Member reads of required modules, checked and described against the module file by the service. */
+  moduleRefs: ModuleRef[] = [];
 
   constructor(readonly text: string) {}
 
@@ -235,6 +250,7 @@ interface SegmentOutput {
   syntaxErrors: number;
   rootEvents: RootEvent[];
   memberLookups: Array<[string, boolean]>;
+  moduleRefs: ModuleRef[];
 }
 
 function shiftFix(fix: FixData, d: number): FixData {
@@ -266,6 +282,7 @@ function shiftOutput(o: SegmentOutput, d: number): SegmentOutput {
     syntaxErrors: o.syntaxErrors,
     rootEvents: o.rootEvents,
     memberLookups: o.memberLookups,
+    moduleRefs: o.moduleRefs.map((r) => ({ ...r, start: r.start + d, end: r.end + d })),
   };
 }
 
@@ -356,6 +373,7 @@ class Analyzer {
     const mark = {
       diagnostics: m.diagnostics.length, hovers: m.hovers.length, tables: m.tables.length, calls: m.calls.length, symbols: m.symbols.length,
       handlers: m.handlers.length, entities: m.entities.length, requires: m.requires.length, inlays: m.inlays.length, packagePaths: m.packagePaths.length,
+      moduleRefs: m.moduleRefs.length,
     };
     this.rootEvents = [];
     this.memberLookups = [];
@@ -388,6 +406,7 @@ class Analyzer {
       symbols: m.symbols.slice(mark.symbols), handlers: m.handlers.slice(mark.handlers), entities: m.entities.slice(mark.entities),
       dynamicDefinitions: [...this.segDynamic], strings: [...this.segStrings], requires: m.requires.slice(mark.requires), inlays: m.inlays.slice(mark.inlays), packagePaths: m.packagePaths.slice(mark.packagePaths),
       insertions, syntaxErrors: parsed.errors.length, rootEvents: this.rootEvents, memberLookups: this.memberLookups,
+      moduleRefs: m.moduleRefs.slice(mark.moduleRefs),
     };
   }
 
@@ -406,6 +425,7 @@ class Analyzer {
     m.requires.push(...o.requires);
     m.inlays.push(...o.inlays);
     m.packagePaths.push(...o.packagePaths);
+    m.moduleRefs.push(...o.moduleRefs);
     m.insertions.push(...o.insertions);
     m.syntaxErrors += o.syntaxErrors;
     for (const ev of o.rootEvents) {
@@ -791,6 +811,10 @@ class Analyzer {
     const base = this.expr(e.base, scope);
     const name = e.identifier.name;
     const [a, b] = nodeRange(e.identifier);
+    if (base.k === 'localmod' || base.k === 'extras') {
+      this.model.moduleRefs.push({ module: base.k === 'extras' ? `policy-extras.${base.name}` : base.name, name, start: a, end: b, indexer: e.indexer === ':' ? ':' : '.' });
+      return UNKNOWN;
+    }
     if (base.k === 'module') {
       const path = `${base.path}.${name}`;
       const fn = this.catalog.getFunction(path);
@@ -869,6 +893,13 @@ class Analyzer {
     const calleeRange = base.type === 'MemberExpression' ? nodeRange(base.identifier) : nodeRange(base);
 
     if (callee) this.recordCall(e, callee, args);
+    else if (base.type === 'MemberExpression') {
+      // m.fn(...) on a required module: the parameters are the module file's, looked up by the service.
+      const ref = this.model.moduleRefs[this.model.moduleRefs.length - 1];
+      if (ref && ref.start === nodeRange(base.identifier)[0]) {
+        this.recordCall(e, { name: `${ref.module}${ref.indexer}${ref.name}`, params: [], returns: 'any', description: '' }, args, { module: ref.module, name: ref.name, indexer: ref.indexer });
+      }
+    }
 
     // kumo.on(name, function ... end)
     if (callee?.name === 'kumo.on') {
@@ -920,7 +951,7 @@ class Analyzer {
     d.altFix = { kind: 'migrate', title: `Move into a '${fn.replacement_event}' handler using ${fn.replacement}`, text: migrated, start, end };
   }
 
-  private recordCall(e: lp.Expression, fn: FunctionData, args: lp.Expression[]): void {
+  private recordCall(e: lp.Expression, fn: Pick<FunctionData, 'name' | 'params' | 'returns' | 'description'>, args: lp.Expression[], member?: CallContext['member']): void {
     const [a, b] = nodeRange(e);
     const text = this.model.text;
     const open = text.indexOf('(', nodeRange((e as lp.CallExpression).base)[1]);
@@ -935,7 +966,7 @@ class Analyzer {
     }
     const end = text[b - 1] === ')' ? b - 1 : b;
     this.model.calls.push({
-      start: open + 1, end, label: fn.name, params: fn.params, returns: fn.returns, doc: fn.description, commas,
+      start: open + 1, end, label: fn.name, params: fn.params, returns: fn.returns, doc: fn.description, commas, ...(member ? { member } : {}),
     });
     void a;
   }
