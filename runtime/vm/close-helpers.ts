@@ -4,6 +4,8 @@
  */
 import { lua, LuaState, lauxlib, lstr, toLuaString } from './lua-api';
 import { CLOSE_MODULE } from '../lua/lower54';
+import type { ChunkCache } from './chunk-cache';
+import { loadThroughCache } from './cached-load';
 
 const SOURCE = `
 local rawmeta = ...
@@ -32,15 +34,21 @@ M.pcall = pcall
 return M
 `;
 
-/** Installs package.loaded[CLOSE_MODULE]. */
-export function installCloseHelpers(L: LuaState): void {
-  if (lauxlib.luaL_loadbuffer(L, toLuaString(SOURCE), null, lstr('=[kumo close helpers]')) !== lua.LUA_OK) {
-    throw new Error('close helpers failed to compile: ' + lua.lua_tojsstring(L, -1));
-  }
-  lua.lua_pushcfunction(L, (L1: LuaState) => (lua.lua_getmetatable(L1, 1) ? 1 : 0));
-  lua.lua_call(L, 1, 1);
-  lauxlib.luaL_getsubtable(L, lua.LUA_REGISTRYINDEX, lauxlib.LUA_LOADED_TABLE);
-  lua.lua_insert(L, -2);
+/**
+ * Registers package.preload[CLOSE_MODULE]: the helpers are compiled on the first `require` of a lowered
+ * chunk that has `<close>` locals, so policies without any pay nothing for them.
+ */
+export function installCloseHelpers(L: LuaState, cache: ChunkCache | null): void {
+  const name = '=[kumo close helpers]';
+  lauxlib.luaL_getsubtable(L, lua.LUA_REGISTRYINDEX, lauxlib.LUA_PRELOAD_TABLE);
+  lua.lua_pushcfunction(L, (L1: LuaState) => {
+    if (loadThroughCache(L1, cache, name, SOURCE, () => lauxlib.luaL_loadbuffer(L1, toLuaString(SOURCE), null, lstr(name))) !== lua.LUA_OK) {
+      throw new Error('close helpers failed to compile: ' + lua.lua_tojsstring(L1, -1));
+    }
+    lua.lua_pushcfunction(L1, (L2: LuaState) => (lua.lua_getmetatable(L2, 1) ? 1 : 0));
+    lua.lua_call(L1, 1, 1);
+    return 1;
+  });
   lua.lua_setfield(L, -2, lstr(CLOSE_MODULE));
   lua.lua_pop(L, 1);
 }

@@ -16,6 +16,8 @@ import { defineUserdataType, pushObject } from './userdata';
 import { installNumberFormatting, formatG14 } from './number-format';
 import { installViews } from './record-proxy';
 import { Scheduler, SchedulerOptions } from './scheduler';
+import { defaultChunkCache, type ChunkCache } from './chunk-cache';
+import { loadThroughCache } from './cached-load';
 
 /** The error value os.exit raises: the script asked to end with this status. */
 export class ScriptExit {
@@ -33,6 +35,8 @@ export interface HostOptions extends SchedulerOptions {
   policyExtrasDir?: string;
   /** Receives what `print` and `io.write` write. Default: process.stdout. */
   output?: (text: string) => void;
+  /** Compiled-chunk cache; null turns it off. Default: the per-user disk cache (see chunk-cache.ts). */
+  chunkCache?: ChunkCache | null;
 }
 
 const LIBS: [string, (L: LuaState) => number][] = [
@@ -53,12 +57,14 @@ export class LuaHost {
   readonly scheduler: Scheduler;
   readonly policyDir: string;
   readonly policyExtrasDir: string;
+  readonly chunkCache: ChunkCache | null;
   private readonly output: (text: string) => void;
 
   constructor(opts: HostOptions = {}) {
     this.policyDir = resolve(opts.policyDir ?? process.cwd());
     this.policyExtrasDir = opts.policyExtrasDir ?? DEFAULT_POLICY_EXTRAS_DIR;
     this.output = opts.output ?? ((t) => process.stdout.write(t));
+    this.chunkCache = opts.chunkCache === undefined ? defaultChunkCache() : opts.chunkCache;
     this.names = new ChunkNames(this.policyDir);
     const L = lauxlib.luaL_newstate() as LuaState;
     this.L = L;
@@ -74,7 +80,7 @@ export class LuaHost {
     installNumberFormatting(L);
     installProtectedCalls(L);
     this.fixUtf8();
-    installCloseHelpers(L);
+    installCloseHelpers(L, this.chunkCache);
     installViews(L);
     this.scheduler = new Scheduler(L, this.names, opts);
   }
@@ -118,6 +124,11 @@ export class LuaHost {
   /** Loads source under chunk name `@displayName` (or `=...`/raw names as given when they start with = or @). */
   private load(L: LuaState, source: string | Uint8Array, displayName: string, mode = 't'): number {
     const chunkName = /^[=@]/.test(displayName) ? displayName : '@' + displayName;
+    return loadThroughCache(L, mode.includes('t') ? this.chunkCache : null, chunkName, source, () => this.compile(L, source, chunkName, mode));
+  }
+
+  /** Lowers Lua 5.4 syntax and compiles with fengari's parser. */
+  private compile(L: LuaState, source: string | Uint8Array, chunkName: string, mode: string): number {
     const shown = chunkName.slice(1);
     let code: Uint8Array;
     try {

@@ -12,10 +12,28 @@ import { parseTypeExpr, TypeExpr } from '../../catalog/type-expr';
 import { suggest } from '../../catalog/suggest';
 import { enumKind, getValueKind } from '../../values';
 
-class CheckError extends Error {
-  constructor(readonly path: string, message: string) {
-    super(message);
+/**
+ * A failed check. Not an Error: union members are tried by catching these, and capturing a stack trace for
+ * every rejected member would cost more than the check itself.
+ */
+class CheckError {
+  constructor(readonly path: string, readonly message: string) {}
+}
+
+/** Per config table: its key names (for messages) and the keys that are required or have a default. */
+interface TableFacts {
+  known: string[];
+  filled: Array<[string, ConfigKeyData]>;
+}
+const tableFacts = new WeakMap<ConfigTableData, TableFacts>();
+function factsOf(table: ConfigTableData): TableFacts {
+  let f = tableFacts.get(table);
+  if (!f) {
+    const entries = Object.entries(table.keys);
+    f = { known: entries.map(([k]) => k), filled: entries.filter(([, d]) => d.required || (d.default !== undefined && d.default !== null)) };
+    tableFacts.set(table, f);
   }
+  return f;
 }
 
 /** Checks the table at `idx` for catalog function `fnName`; returns it as JS with defaults applied. */
@@ -39,7 +57,7 @@ export function checkConfigTable(L: LuaState, idx: number, catalog: Catalog, fnN
 
 function checkTable(L: LuaState, idx: number, table: ConfigTableData, catalog: Catalog): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const known = Object.keys(table.keys);
+  const facts = factsOf(table);
   lua.lua_pushnil(L);
   while (lua.lua_next(L, idx) !== 0) {
     if (lua.lua_type(L, -2) !== T.STRING) {
@@ -51,8 +69,8 @@ function checkTable(L: LuaState, idx: number, table: ConfigTableData, catalog: C
     if (!data) {
       if (table.deny_unknown_fields) {
         lua.lua_pop(L, 2);
-        const close = suggest(key, known);
-        throw new CheckError('', `unknown key '${key}'${close.length ? ` (did you mean '${close[0]}'?)` : ''}; ${table.name} takes: ${known.join(', ')}`);
+        const close = suggest(key, facts.known);
+        throw new CheckError('', `unknown key '${key}'${close.length ? ` (did you mean '${close[0]}'?)` : ''}; ${table.name} takes: ${facts.known.join(', ')}`);
       }
       out[key] = toJs(L, -1, { opaque: 'describe' });
     } else {
@@ -65,7 +83,7 @@ function checkTable(L: LuaState, idx: number, table: ConfigTableData, catalog: C
     }
     lua.lua_pop(L, 1);
   }
-  for (const [key, data] of Object.entries(table.keys)) {
+  for (const [key, data] of facts.filled) {
     if (key in out) continue;
     if (data.required) throw new CheckError('', `missing required key '${key}'`);
     if (data.default !== undefined && data.default !== null) out[key] = data.default;
@@ -77,7 +95,7 @@ const SCALAR_NAMES: Record<string, number> = { string: T.STRING, boolean: T.BOOL
 
 function checkValue(L: LuaState, idx: number, type: TypeExpr, data: ConfigKeyData | undefined, catalog: Catalog, path: string): unknown {
   const t = lua.lua_type(L, idx);
-  const typeName = toJsString(lua.lua_typename(L, t));
+  const typeName = () => toJsString(lua.lua_typename(L, t));
   switch (type.kind) {
     case 'unknown':
       return toJs(L, idx, { opaque: 'describe' });
@@ -98,7 +116,7 @@ function checkValue(L: LuaState, idx: number, type: TypeExpr, data: ConfigKeyDat
       throw new CheckError(path, errors.length === 1 ? errors[0] : `none of the accepted forms matched: ${errors.join('; ')}`);
     }
     case 'array': {
-      if (t !== T.TABLE) throw new CheckError(path, `expected an array (table), got ${typeName}`);
+      if (t !== T.TABLE) throw new CheckError(path, `expected an array (table), got ${typeName()}`);
       const n = lua.lua_rawlen(L, idx) as number;
       const arr: unknown[] = [];
       for (let i = 1; i <= n; i++) {
@@ -112,7 +130,7 @@ function checkValue(L: LuaState, idx: number, type: TypeExpr, data: ConfigKeyDat
       return arr;
     }
     case 'map': {
-      if (t !== T.TABLE) throw new CheckError(path, `expected a table, got ${typeName}`);
+      if (t !== T.TABLE) throw new CheckError(path, `expected a table, got ${typeName()}`);
       const obj: Record<string, unknown> = {};
       lua.lua_pushnil(L);
       while (lua.lua_next(L, idx) !== 0) {
@@ -130,7 +148,7 @@ function checkValue(L: LuaState, idx: number, type: TypeExpr, data: ConfigKeyDat
       return obj;
     }
     case 'record': {
-      if (t !== T.TABLE) throw new CheckError(path, `expected a table, got ${typeName}`);
+      if (t !== T.TABLE) throw new CheckError(path, `expected a table, got ${typeName()}`);
       const obj = toJs(L, idx, { opaque: 'describe' }) as Record<string, unknown>;
       for (const f of type.fields) {
         lua.lua_getfield(L, idx, lstr(f.name));
@@ -155,7 +173,7 @@ function checkValue(L: LuaState, idx: number, type: TypeExpr, data: ConfigKeyDat
   if (name === 'any' || name === 'table' && t === T.TABLE) return toJs(L, idx, { opaque: 'describe' });
   if (name === 'nil') {
     if (t === T.NIL) return null;
-    throw new CheckError(path, `expected nil, got ${typeName}`);
+    throw new CheckError(path, `expected nil, got ${typeName()}`);
   }
   if (name === 'integer') {
     if (lua.lua_isinteger(L, idx)) return lua.lua_tointeger(L, idx);
@@ -171,10 +189,10 @@ function checkValue(L: LuaState, idx: number, type: TypeExpr, data: ConfigKeyDat
     if (t !== SCALAR_NAMES[name]) throw new CheckError(path, `expected a ${name}, got ${describe(L, idx)}`);
     return name === 'function' || name === 'userdata' ? `<${name}>` : toJs(L, idx);
   }
-  if (name === 'table') throw new CheckError(path, `expected a table, got ${typeName}`);
+  if (name === 'table') throw new CheckError(path, `expected a table, got ${typeName()}`);
   const kind = name === 'enum' ? (data?.enum ? enumKind(data.enum) : undefined) : getValueKind(name);
   if (kind) {
-    if (t !== T.STRING && t !== T.NUMBER) throw new CheckError(path, `expected ${kind.summary}, got ${typeName}`);
+    if (t !== T.STRING && t !== T.NUMBER) throw new CheckError(path, `expected ${kind.summary}, got ${typeName()}`);
     const value = t === T.STRING ? toJsString(lua.lua_tostring(L, idx)) : (lua.lua_tonumber(L, idx) as number);
     const r = kind.validate(value, { float: t === T.NUMBER && !lua.lua_isinteger(L, idx) });
     if (!r.ok) throw new CheckError(path, r.error.message);

@@ -1,0 +1,124 @@
+/**
+ * A disk cache of compiled Lua chunks (fengari bytecode), so that loading a policy does not run fengari's
+ * parser again for a file it has already compiled. Parsing dominates the first load in a process (the JS of
+ * fengari's parser is still cold then); loading bytecode costs a fraction of it.
+ *
+ * Entries are keyed by a hash of the chunk name, the source text and the identity of the code that compiled
+ * it (this bundle's file and the fengari version), so a changed file, a new build or a new fengari never
+ * reuses an old entry. An entry that fails to load is deleted and the source compiled again: the cache can
+ * only save time, never change a result. Writes are atomic (temporary file + rename) and the folder is
+ * private to the user, because bytecode is trusted as if we had compiled it.
+ *
+ * KUMO_POLICY_CHUNK_CACHE=0 turns it off; KUMO_POLICY_CACHE_DIR moves it (default: $XDG_CACHE_HOME or
+ * ~/.cache, then kumo-policy-studio/lua-chunks).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Most entries kept; past it the least recently written are removed. */
+const MAX_ENTRIES = 2000;
+const PRUNE_TO = 1500;
+
+export interface ChunkCache {
+  /** The key of a chunk: undefined when the chunk should not be cached. */
+  key(chunkName: string, source: string | Uint8Array): string | undefined;
+  get(key: string): Uint8Array | undefined;
+  set(key: string, bytecode: Uint8Array): void;
+  delete(key: string): void;
+}
+
+/** Identity of the compiling code: this module's file (the bundle it lives in) and fengari's version. */
+function compilerIdentity(): string {
+  let self = '';
+  try {
+    const st = statSync(__filename);
+    self = `${__filename}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    self = __filename;
+  }
+  let fengari = '';
+  try {
+    fengari = (require('fengari/package.json') as { version: string }).version;
+  } catch {
+    // Bundled without its package.json (the .vsix): the bundle's own identity covers it.
+  }
+  return `${self}|fengari ${fengari}`;
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KUMO_POLICY_CACHE_DIR) return join(env.KUMO_POLICY_CACHE_DIR, 'lua-chunks');
+  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'kumo-policy-studio', 'lua-chunks');
+}
+
+export class DiskChunkCache implements ChunkCache {
+  private readonly identity = compilerIdentity();
+  private ready = false;
+  private broken = false;
+
+  constructor(readonly dir: string) {}
+
+  key(chunkName: string, source: string | Uint8Array): string | undefined {
+    if (this.broken) return undefined;
+    return createHash('sha1').update(this.identity).update('\0').update(chunkName).update('\0').update(source).digest('hex');
+  }
+
+  get(key: string): Uint8Array | undefined {
+    try {
+      return readFileSync(join(this.dir, key));
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(key: string, bytecode: Uint8Array): void {
+    try {
+      if (!this.ready) {
+        mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+        this.ready = true;
+      }
+      const tmp = join(this.dir, `${key}.${process.pid}.tmp`);
+      writeFileSync(tmp, bytecode, { mode: 0o600 });
+      renameSync(tmp, join(this.dir, key));
+      this.pruneSometimes();
+    } catch {
+      // A read-only or full disk only costs speed: stop trying for this process.
+      this.broken = true;
+    }
+  }
+
+  delete(key: string): void {
+    try {
+      unlinkSync(join(this.dir, key));
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private writes = 0;
+  /** Checks the size every 50 writes (writes only happen on a miss) and removes the oldest entries. */
+  private pruneSometimes(): void {
+    if (this.writes++ % 50 !== 0) return;
+    const names = readdirSync(this.dir);
+    if (names.length <= MAX_ENTRIES) return;
+    const aged = names.map((n) => {
+      try {
+        return { n, t: statSync(join(this.dir, n)).mtimeMs };
+      } catch {
+        return { n, t: 0 };
+      }
+    });
+    aged.sort((a, b) => a.t - b.t);
+    for (const { n } of aged.slice(0, names.length - PRUNE_TO)) this.delete(n);
+  }
+}
+
+let shared: ChunkCache | null | undefined;
+
+/** The process-wide cache, or null when KUMO_POLICY_CHUNK_CACHE=0. */
+export function defaultChunkCache(): ChunkCache | null {
+  if (shared === undefined) shared = process.env.KUMO_POLICY_CHUNK_CACHE === '0' ? null : new DiskChunkCache(defaultCacheDir());
+  return shared;
+}
