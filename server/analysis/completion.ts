@@ -8,10 +8,14 @@ import type { FileModel, KeyInfo, LType, SymbolInfo, TableContext } from './mode
 import { shortName } from './model';
 import type { AnalysisSettings, CompletionItem } from './types';
 import { valueKindSummary } from './values';
+import { memberSignature, renderDoc, type ModuleExports } from './exports';
+
+/** The exports of a module required by the file (`helpers`, `policy-extras.queue`), when its file was found. */
+export type ModuleLookup = (module: string) => ModuleExports | undefined;
 
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function complete(model: FileModel, offset: number, settings: AnalysisSettings = {}): CompletionItem[] {
+export function complete(model: FileModel, offset: number, settings: AnalysisSettings = {}, modules?: ModuleLookup): CompletionItem[] {
   const text = model.text;
   const before = text.slice(Math.max(0, offset - 2000), offset);
   const lineBefore = before.slice(before.lastIndexOf('\n') + 1);
@@ -40,7 +44,7 @@ export function complete(model: FileModel, offset: number, settings: AnalysisSet
     const chain = member[1].split(/\s*\.\s*/);
     const prefixLen = member[3]?.length ?? 0;
     const base = resolveChain(model, chain, offset);
-    return memberItems(base, member[2] as '.' | ':', offset - prefixLen, offset, settings);
+    return memberItems(base, member[2] as '.' | ':', offset - prefixLen, offset, settings, modules);
   }
 
   // Inside a config table at a key position
@@ -145,8 +149,13 @@ function functionItem(fn: FunctionData, label: string, kind: 'function' | 'metho
   return item;
 }
 
-function memberItems(base: LType, sep: '.' | ':', start: number, end: number, settings: AnalysisSettings): CompletionItem[] {
+function memberItems(base: LType, sep: '.' | ':', start: number, end: number, settings: AnalysisSettings, modules?: ModuleLookup): CompletionItem[] {
   const catalog = getCatalog();
+  if (base.k === 'localmod' || base.k === 'extras') {
+    const name = base.k === 'extras' ? `policy-extras.${base.name}` : base.name;
+    const exports = modules?.(name);
+    if (exports) return moduleMemberItems(name, exports, sep, start, end);
+  }
   if (base.k === 'module') {
     const mod = catalog.getModule(base.path);
     if (!mod) return [];
@@ -175,6 +184,30 @@ function memberItems(base: LType, sep: '.' | ':', start: number, end: number, se
     });
   }
   return [];
+}
+
+/**
+ * Members of a required module's table: functions with parameter snippets. After `:` only functions that take
+ * the table as their first argument (defined with `:`, or whose first parameter is `self`).
+ */
+function moduleMemberItems(module: string, exports: ModuleExports, sep: '.' | ':', start: number, end: number): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  for (const m of exports.members.values()) {
+    const item: CompletionItem = { label: m.name, kind: m.kind === 'function' ? (m.method ? 'method' : 'function') : 'field', detail: memberSignature(module, m), replaceStart: start, replaceEnd: end };
+    if (m.doc) item.documentation = renderDoc(m.doc);
+    if (m.kind === 'function') {
+      let params = m.params;
+      if (sep === ':') {
+        if (!m.method && params[0] !== 'self') continue;
+        if (!m.method) params = params.slice(1);
+      } else if (m.method) params = ['self', ...params];
+      const snippetParams = params.filter((p) => p !== '...').map((p, i) => `\${${i + 1}:${p}}`);
+      item.insertText = `${m.name}(${snippetParams.join(', ')})$0`;
+      item.snippet = true;
+    } else if (sep === ':') continue;
+    items.push(item);
+  }
+  return items;
 }
 
 /** An example value for a key: its default, else a value that the key's kind accepts. */

@@ -24,9 +24,11 @@ test('KumoMTA policy-extras and docs lua blocks check clean (no errors or warnin
     return;
   }
   const svc = new AnalysisService();
+  // `require 'policy-extras.NAME'` in the docs is followed into the helpers themselves (members checked).
+  svc.configure({ policyExtrasPath: '/corpus/assets/policy-extras' });
   const all = [...corpus.extras, ...corpus.docBlocks];
   // Blocks of one docs page form one policy folder, as a user's init.lua and helpers would.
-  const pathOf = (n: string) => '/corpus/' + n.replace('#', '/') + '.lua';
+  const pathOf = (n: string) => '/corpus/' + (n.endsWith('.lua') ? n : n.replace('#', '/') + '.lua');
   for (const f of all) svc.setDocument(pathOf(f.name), f.text);
   const unexpected: string[] = [];
   const seenAllowed = new Set<string>();

@@ -1,13 +1,21 @@
 /** Signature help, inlay hints, code actions, string-entity navigation and document symbols. */
 import { formatParams } from '../../runtime/catalog/describe';
-import type { EntityRef, FileModel } from './model';
+import type { CallContext, EntityRef, FileModel } from './model';
 import type { CodeAction, Diagnostic, DocumentSymbol, InlayHint, SignatureHelpResult } from './types';
 
-export function signatureHelp(model: FileModel, offset: number): SignatureHelpResult | undefined {
+/**
+ * Signature help for the innermost call around `offset`. Calls of a required module's functions get their
+ * signature from `member` (the module file's definition); without one they get none.
+ */
+export function signatureHelp(model: FileModel, offset: number, member?: (call: CallContext) => Omit<SignatureHelpResult, 'activeParameter'> | undefined): SignatureHelpResult | undefined {
   let best: FileModel['calls'][number] | undefined;
   for (const c of model.calls) if (c.start <= offset && offset <= c.end && (!best || c.start >= best.start)) best = c;
   if (!best) return undefined;
   const active = best.commas.filter((c) => c < offset).length;
+  if (best.member) {
+    const sig = member?.(best);
+    return sig ? { ...sig, activeParameter: Math.min(active, Math.max(0, sig.parameters.length - 1)) } : undefined;
+  }
   return {
     label: `${best.label}(${formatParams(best.params)}) -> ${best.returns}`,
     ...(best.doc ? { documentation: best.doc } : {}),

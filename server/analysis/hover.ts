@@ -4,6 +4,7 @@ import { summarizeEntry } from '../../runtime/catalog/describe';
 import { describeType, visibleSymbols } from './completion';
 import type { FileModel, HoverInfo, HoverTarget } from './model';
 import type { HoverResult } from './types';
+import { memberSignature, renderDoc, type ModuleExports, type ModuleMember } from './exports';
 
 export function hoverAt(model: FileModel, offset: number): HoverResult | undefined {
   let best: HoverTarget | undefined;
@@ -77,4 +78,22 @@ function symbolHover(model: FileModel, offset: number): HoverResult | undefined 
   const sym = model.symbols.find((s) => s.name === name && s.start === a) ?? visibleSymbols(model, a).find((s) => s.name === name);
   if (!sym || sym.type.k === 'unknown') return undefined;
   return { range: model.lines.range(a, b), contents: render({ kind: 'symbol', symbol: sym }, model, { start: a, end: b, info: { kind: 'symbol', symbol: sym } })! };
+}
+
+/** A required module's member: its signature, the doc comment above its definition, and where it is. */
+export function moduleMemberHover(module: string, m: ModuleMember, file: string, line: number | undefined): string {
+  const parts = [code(m.kind === 'function' ? `function ${memberSignature(module, m)}` : `${module}.${m.name}`)];
+  if (m.doc) parts.push(renderDoc(m.doc));
+  parts.push(`Defined in ${file}${line !== undefined ? `:${line + 1}` : ''}.`);
+  return parts.join('\n\n');
+}
+
+/** `require 'x'`: the file it loads and what that file's table holds. */
+export function requireHover(module: string, file: string, exports: ModuleExports | undefined): string {
+  const parts = [code(`module '${module}'`), `Loads \`${file}\`.`];
+  if (exports && exports.members.size) {
+    const names = [...exports.members.values()].map((m) => (m.kind === 'function' ? `${m.name}()` : m.name));
+    parts.push(`Members: ${names.slice(0, 30).map((n) => `\`${n}\``).join(', ')}${names.length > 30 ? ', ...' : ''}${exports.complete ? '' : ' (and any added at run time)'}`);
+  }
+  return parts.join('\n\n');
 }

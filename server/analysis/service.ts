@@ -2,14 +2,18 @@
  * The analysis service: in-memory documents keyed by path, each analysed once per text, plus the policy
  * "unit" (a file and the local modules it requires) for cross-file checks. No LSP types: the host translates.
  */
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { getCatalog } from '../../runtime/catalog/catalog';
 import { suggest } from '../../runtime/catalog/suggest';
 import { codeInfo } from './codes';
 import { analyzeText, newAnalysisCache, type AnalysisCache, type FileModel } from './model';
 import { complete } from './completion';
 import { codeActions, documentSymbols, entityAt, inlayHints, signatureHelp } from './features';
-import { hoverAt } from './hover';
+import { hoverAt, moduleMemberHover, requireHover } from './hover';
+import { inferExports, paramLabels, renderDoc, type ModuleExports, type ModuleMember } from './exports';
+import { bindingAt, resolveText, type Resolution } from './locals';
+import { LineIndex } from './text';
+import type { CallContext } from './model';
 import type {
   AnalysisSettings, CodeAction, CompletionItem, Diagnostic, DocumentSymbol, HoverResult, InlayHint, Location, Position, Severity, SignatureHelpResult, TextEdit,
 } from './types';
@@ -23,6 +27,30 @@ interface Doc {
   text: string;
   model?: FileModel;
   cache?: AnalysisCache;
+  /** Name resolution and module exports of this text, computed on first need (null: the file exports no readable table). */
+  resolution?: Resolution;
+  exports?: ModuleExports | null;
+}
+
+/** Where KumoMTA installs its policy helpers; the default of `policyExtrasPath` when it exists (hosts check). */
+export const DEFAULT_POLICY_EXTRAS_DIR = '/opt/kumomta/share/policy-extras';
+
+const LUA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LUA_KEYWORDS = new Set(['and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for', 'function', 'goto', 'if', 'in', 'local', 'nil', 'not', 'or', 'repeat', 'return', 'then', 'true', 'until', 'while']);
+
+/** Member names a file assigns anywhere (`x.name =`, `function x.name(`, `x['name'] =`): a module table may gain them. */
+const assignedCache = new WeakMap<FileModel, Set<string>>();
+function assignedMembers(model: FileModel): Set<string> {
+  let set = assignedCache.get(model);
+  if (!set) {
+    set = new Set();
+    const text = model.text;
+    for (const m of text.matchAll(/\.\s*([A-Za-z_]\w*)\s*=(?!=)/g)) set.add(m[1]);
+    for (const m of text.matchAll(/function\s+[A-Za-z_][\w.]*[.:]([A-Za-z_]\w*)\s*\(/g)) set.add(m[1]);
+    for (const m of text.matchAll(/\[\s*['"]([A-Za-z_]\w*)['"]\s*\]\s*=(?!=)/g)) set.add(m[1]);
+    assignedCache.set(model, set);
+  }
+  return set;
 }
 
 export class AnalysisService {
@@ -75,9 +103,19 @@ export class AnalysisService {
     return this.disk.get(path) ?? undefined;
   }
 
-  /** Local module file for `require(name)` from `fromPath`, if one exists. */
+  /**
+   * The file `require(name)` from `fromPath` loads, if one exists: a local module (next to the file, or on the
+   * `package.path` templates the policy sets), or `policy-extras.NAME` in the policyExtrasPath folder.
+   */
   resolveRequire(fromPath: string, name: string, packagePaths: string[] = []): string | undefined {
-    if (name === 'kumo' || name.startsWith('policy-extras.') || getCatalog().getModule(name)) return undefined;
+    if (name.startsWith('policy-extras.')) {
+      // kumod puts /opt/kumomta/share/?.lua on package.path; policy-extras.NAME is share/policy-extras/NAME.lua.
+      const dir = this.settings.policyExtrasPath;
+      if (!dir) return undefined;
+      const file = join(dir, `${name.slice('policy-extras.'.length).replace(/\./g, '/')}.lua`);
+      return this.docs.has(file) || this.diskDoc(file) ? file : undefined;
+    }
+    if (name === 'kumo' || getCatalog().getModule(name)) return undefined;
     const rel = name.replace(/\./g, '/');
     const dir = dirname(fromPath);
     const fromTemplates = packagePaths.map((t) => t.trim().replace(/\?/g, rel)).filter((p) => p.length > 0).map((p) => (isAbsolute(p) ? p : join(dir, p)));
@@ -85,6 +123,36 @@ export class AnalysisService {
       if (this.docs.has(candidate) || this.diskDoc(candidate)) return candidate;
     }
     return undefined;
+  }
+
+  /** True for files in the policy-extras folder (read, never edited). */
+  private isExtrasFile(path: string): boolean {
+    const dir = this.settings.policyExtrasPath;
+    return !!dir && path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  }
+
+  private resolution(doc: Doc): Resolution {
+    return (doc.resolution ??= resolveText(doc.text, doc.cache?.parse));
+  }
+
+  /** What a module file exports (memoized per text). */
+  exportsOf(path: string): ModuleExports | undefined {
+    const doc = this.docs.get(path) ?? this.diskDoc(path);
+    if (!doc) return undefined;
+    if (doc.exports === undefined) doc.exports = inferExports(doc.text, this.resolution(doc)) ?? null;
+    return doc.exports ?? undefined;
+  }
+
+  /** The file and exports of a module `fromPath` requires. */
+  private moduleOf(fromPath: string, m: FileModel, module: string): { file: string; exports: ModuleExports } | undefined {
+    const file = this.resolveRequire(fromPath, module, m.packagePaths);
+    const exports = file ? this.exportsOf(file) : undefined;
+    return file && exports ? { file, exports } : undefined;
+  }
+
+  private location(path: string, start: number, end: number): Location | undefined {
+    const text = this.getText(path);
+    return text === undefined ? undefined : { uri: path, range: new LineIndex(text).range(start, end) };
   }
 
   /** The file and every local module it requires, transitively (bounded). */
@@ -152,6 +220,7 @@ export class AnalysisService {
         push('constructor-without-handler', e.start, e.end, `custom_lua constructor '${e.name}' has no kumo.on('${e.name}', ...) handler in this policy.`);
       }
     }
+    if (m.moduleRefs.length) this.moduleMemberChecks(path, m, unit, push);
     // Unknown event names: neither in the catalog, nor a dynamic event prefix, nor referenced elsewhere.
     const prefixes = catalog.dynamicEvents.map((d) => /^([a-z_]+)</.exec(d.pattern)?.[1]).filter((p): p is string => !!p);
     for (const h of m.handlers) {
@@ -168,6 +237,29 @@ export class AnalysisService {
     return out;
   }
 
+  /**
+   * `m.name` where `m = require 'x'` and x's file returns a table whose members are all known, none of them
+   * `name`, and no file of the policy assigns a member of that name.
+   */
+  private moduleMemberChecks(path: string, m: FileModel, unit: Array<{ path: string; model: FileModel }>, push: (code: string, start: number, end: number, message: string, extra?: Partial<Diagnostic>) => void): void {
+    const modules = new Map<string, ReturnType<AnalysisService['moduleOf']>>();
+    let assigned: Set<string> | undefined;
+    for (const r of m.moduleRefs) {
+      if (!modules.has(r.module)) modules.set(r.module, this.moduleOf(path, m, r.module));
+      const mod = modules.get(r.module);
+      if (!mod || !mod.exports.complete || mod.exports.members.has(r.name)) continue;
+      if (m.insertions.some((x) => x >= r.start && x <= r.end)) continue; // still being typed
+      if (!assigned) {
+        assigned = new Set();
+        for (const u of unit) for (const n of assignedMembers(u.model)) assigned.add(n);
+      }
+      if (assigned.has(r.name)) continue;
+      const s = suggest(r.name, mod.exports.members.keys());
+      push('unknown-member', r.start, r.end, `Module '${r.module}' (${basename(mod.file)}) has no member '${r.name}'.${s.length ? ` Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?` : ''}`,
+        s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
+    }
+  }
+
   // ---- editor features; positions are 0-based ----
 
   private at(path: string, pos: Position): { m: FileModel; offset: number } | undefined {
@@ -177,17 +269,54 @@ export class AnalysisService {
 
   completion(path: string, pos: Position): CompletionItem[] {
     const a = this.at(path, pos);
-    return a ? complete(a.m, a.offset, this.settings) : [];
+    return a ? complete(a.m, a.offset, this.settings, (module) => this.moduleOf(path, a.m, module)?.exports) : [];
   }
 
   hover(path: string, pos: Position): HoverResult | undefined {
     const a = this.at(path, pos);
-    return a ? hoverAt(a.m, a.offset) : undefined;
+    if (!a) return undefined;
+    const member = this.moduleMemberAt(path, a.m, a.offset);
+    if (member) {
+      return { range: a.m.lines.range(member.ref.start, member.ref.end), contents: moduleMemberHover(member.ref.module, member.member, basename(member.file), this.location(member.file, member.member.start, member.member.end)?.range.start.line) };
+    }
+    const req = a.m.requires.find((r) => r.start <= a.offset && a.offset <= r.end);
+    if (req) {
+      const file = this.resolveRequire(path, req.name, a.m.packagePaths);
+      if (file) return { range: a.m.lines.range(req.start, req.end), contents: requireHover(req.name, file, this.exportsOf(file)) };
+    }
+    return hoverAt(a.m, a.offset);
+  }
+
+  /** The module member under the cursor (`m.setup` with `m = require 'x'`), when x's file defines it. */
+  private moduleMemberAt(path: string, m: FileModel, offset: number): { ref: FileModel['moduleRefs'][number]; file: string; member: ModuleMember } | undefined {
+    const ref = m.moduleRefs.find((r) => r.start <= offset && offset <= r.end);
+    const mod = ref && this.moduleOf(path, m, ref.module);
+    const member = mod?.exports.members.get(ref!.name);
+    return mod && member ? { ref: ref!, file: mod.file, member } : undefined;
   }
 
   signatureHelp(path: string, pos: Position): SignatureHelpResult | undefined {
     const a = this.at(path, pos);
-    return a ? signatureHelp(a.m, a.offset) : undefined;
+    return a ? signatureHelp(a.m, a.offset, (call) => this.memberCallSignature(path, a.m, call)) : undefined;
+  }
+
+  /** The signature of `m.f(` / `m:f(` from the module file; `:` passes the table as the first parameter. */
+  private memberCallSignature(path: string, m: FileModel, call: CallContext): Omit<SignatureHelpResult, 'activeParameter'> | undefined {
+    const c = call.member!;
+    const member = this.moduleOf(path, m, c.module)?.exports.members.get(c.name);
+    if (!member || member.kind !== 'function') return undefined;
+    let params = paramLabels(member).map((label, i) => ({ label, name: member.params[i] }));
+    if (c.indexer === ':' && !member.method) params = params.slice(1);
+    if (c.indexer === '.' && member.method) params = [{ label: 'self', name: 'self' }, ...params];
+    const label = `${c.module}${c.indexer}${c.name}(${params.map((p) => p.label).join(', ')})${member.returns ? ` -> ${member.returns}` : ''}`;
+    return {
+      label,
+      ...(member.doc ? { documentation: renderDoc(member.doc) } : {}),
+      parameters: params.map((p) => {
+        const d = member.paramDocs?.get(p.name)?.description;
+        return d ? { label: p.label, documentation: d } : { label: p.label };
+      }),
+    };
   }
 
   inlayHints(path: string, start?: Position, end?: Position): InlayHint[] {
@@ -207,11 +336,26 @@ export class AnalysisService {
     return m ? documentSymbols(m) : [];
   }
 
-  /** Every occurrence of the string entity under the cursor across the policy unit. */
+  /** The local (or parameter) under the cursor in `path`, with every occurrence; not `self` of a method. */
+  private localAt(path: string, offset: number): ReturnType<typeof bindingAt> {
+    const doc = this.docs.get(path) ?? this.diskDoc(path);
+    if (!doc) return undefined;
+    const hit = bindingAt(this.resolution(doc), offset);
+    return hit && hit.binding.kind !== 'self' ? hit : undefined;
+  }
+
+  /** Every occurrence of the string entity under the cursor across the policy unit, or of the local under it in its file. */
   references(path: string, pos: Position, includeDeclaration = true): Location[] {
     const a = this.at(path, pos);
-    const e = a && entityAt(a.m, a.offset);
-    if (!e) return [];
+    if (!a) return [];
+    const e = entityAt(a.m, a.offset);
+    if (!e) {
+      const local = this.localAt(path, a.offset);
+      if (!local) return [];
+      const b = local.binding;
+      const spans = [...(includeDeclaration ? [[b.start, b.end]] : []), ...b.refs.map((r) => [r.start, r.end])];
+      return spans.map(([s, t]) => ({ uri: path, range: a.m.lines.range(s, t) }));
+    }
     const out: Location[] = [];
     for (const { path: p, model } of this.unit(path)) {
       for (const r of model.entities) {
@@ -223,8 +367,24 @@ export class AnalysisService {
 
   definition(path: string, pos: Position): Location[] {
     const a = this.at(path, pos);
-    const e = a && entityAt(a.m, a.offset);
-    if (!e) return [];
+    if (!a) return [];
+    const member = this.moduleMemberAt(path, a.m, a.offset);
+    if (member) {
+      const loc = this.location(member.file, member.member.start, member.member.end);
+      return loc ? [loc] : [];
+    }
+    const req = a.m.requires.find((r) => r.start <= a.offset && a.offset <= r.end);
+    if (req) {
+      const file = this.resolveRequire(path, req.name, a.m.packagePaths);
+      const exports = file ? this.exportsOf(file) : undefined;
+      const loc = file ? this.location(file, exports?.start ?? 0, exports?.end ?? 0) : undefined;
+      return loc ? [loc] : [];
+    }
+    const e = entityAt(a.m, a.offset);
+    if (!e) {
+      const local = this.localAt(path, a.offset);
+      return local ? [{ uri: path, range: a.m.lines.range(local.binding.start, local.binding.end) }] : [];
+    }
     const out: Location[] = [];
     for (const { path: p, model } of this.unit(path)) {
       for (const r of model.entities) if (r.kind === e.kind && r.name === e.name && r.definition) out.push({ uri: p, range: model.lines.range(r.start, r.end) });
@@ -234,13 +394,24 @@ export class AnalysisService {
 
   prepareRename(path: string, pos: Position): { range: import('./types').Range; placeholder: string } | undefined {
     const a = this.at(path, pos);
-    const e = a && entityAt(a.m, a.offset);
-    if (!e || !a || (e.kind === 'event' && getCatalog().getEvent(e.name))) return undefined;
+    if (!a) return undefined;
+    const e = entityAt(a.m, a.offset);
+    if (!e) {
+      const local = this.localAt(path, a.offset);
+      return local ? { range: a.m.lines.range(local.start, local.end), placeholder: local.binding.name } : undefined;
+    }
+    if (e.kind === 'event' && getCatalog().getEvent(e.name)) return undefined;
     return { range: a.m.lines.range(e.start, e.end), placeholder: e.name };
   }
 
+  /**
+   * Edits renaming the entity or local under the cursor. Throws when `newName` cannot name a local. Files in
+   * the policy-extras folder are never edited.
+   */
   rename(path: string, pos: Position, newName: string): Array<{ uri: string; edit: TextEdit }> {
-    if (!this.prepareRename(path, pos)) return [];
-    return this.references(path, pos, true).map((l) => ({ uri: l.uri, edit: { range: l.range, newText: newName } }));
+    const a = this.at(path, pos);
+    if (!a || !this.prepareRename(path, pos)) return [];
+    if (!entityAt(a.m, a.offset) && (!LUA_NAME.test(newName) || LUA_KEYWORDS.has(newName))) throw new Error(`'${newName}' is not a valid Lua name`);
+    return this.references(path, pos, true).filter((l) => !this.isExtrasFile(l.uri)).map((l) => ({ uri: l.uri, edit: { range: l.range, newText: newName } }));
   }
 }

@@ -102,4 +102,6 @@ export interface AnalysisSettings {
   targetVersion?: string;
   /** Per-code severity overrides, or 'off'. */
   severities?: Record<string, Severity | 'off'>;
+  /** The folder `require 'policy-extras.NAME'` reads NAME.lua from (kumod: /opt/kumomta/share/policy-extras). */
+  policyExtrasPath?: string;
 }
