@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureIo } from '../../runtime/cli/io';
@@ -47,4 +47,23 @@ test('check --list-codes: the registry drives the CLI and server/DIAGNOSTICS.md'
   assert.equal(await runCheckCommand(['--list-codes', '--format', 'json'], io), 0);
   assert.ok(JSON.parse(io.stdout).some((c: { code: string }) => c.code === 'global-assignment'));
   assert.equal(readFileSync(join(repoRoot(), 'server/DIAGNOSTICS.md'), 'utf8'), diagnosticCodesMarkdown());
+});
+
+test('check --policy-extras DIR: policy-extras.NAME is read from DIR and its members are checked', async () => {
+  const extras = mkdtempSync(join(tmpdir(), 'kumo-extras-'));
+  writeFileSync(join(extras, 'queue.lua'), 'local mod = {}\n-- Reads the queue files.\nfunction mod:setup(file_names)\nend\nreturn mod\n');
+  const dir = policy("local queue = require 'policy-extras.queue'\nqueue:setup { '/opt/kumomta/etc/policy/queues.toml' }\nqueue:setupp {}\n");
+  const io = captureIo();
+  assert.equal(await runCheckCommand(['--format', 'json', '--policy-extras', extras, dir], io), 1);
+  const out = JSON.parse(io.stdout);
+  assert.deepEqual(out.map((f: { code: string; range: { start: { line: number } } }) => `${f.range.start.line}:${f.code}`), ['2:unknown-member']);
+  assert.match(out[0].message, /no member 'setupp'.*Did you mean 'setup'/);
+  // Without the folder (and no KumoMTA install here) the module is opaque: nothing to report.
+  if (!existsSync('/opt/kumomta/share/policy-extras')) assert.equal(await runCheckCommand([dir], captureIo()), 0);
+  const bad = captureIo();
+  assert.equal(await runCheckCommand(['--policy-extras', '/nonexistent/extras', dir], bad), 2);
+  assert.match(bad.stderr, /--policy-extras: \/nonexistent\/extras is not a directory/);
+  const help = captureIo();
+  await runCheckCommand(['--help'], help);
+  assert.match(help.stdout + help.stderr, /--policy-extras DIR/);
 });

@@ -1,12 +1,12 @@
 /** `kumo-policy check`: the language server's diagnostics for files and folders, as text, JSON or SARIF. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { isVersion } from '../../runtime/catalog/versions';
 import { option, parseArgs, rejectUnknownOptions, UsageError } from '../../runtime/cli/args';
 import type { CliIo } from '../../runtime/cli/io';
 import { diagnosticCodes } from '../analysis/codes';
-import { AnalysisService } from '../analysis/service';
-import type { Diagnostic } from '../analysis/types';
+import { AnalysisService, DEFAULT_POLICY_EXTRAS_DIR } from '../analysis/service';
+import type { AnalysisSettings, Diagnostic } from '../analysis/types';
 
 export interface CheckFinding {
   file: string;
@@ -16,7 +16,11 @@ export interface CheckFinding {
   message: string;
 }
 
-const USAGE = 'usage: kumo-policy check [--format text|json|sarif] [--target-version V] PATH...\n       kumo-policy check --list-codes [--format text|json|markdown]\n';
+const USAGE = `usage: kumo-policy check [--format text|json|sarif] [--target-version V] [--policy-extras DIR] PATH...
+       kumo-policy check --list-codes [--format text|json|markdown]
+  --policy-extras DIR  where require 'policy-extras.NAME' finds NAME.lua, KumoMTA's shipped helpers (default:
+                       ${DEFAULT_POLICY_EXTRAS_DIR} when it exists); their members are checked
+`;
 
 /** The diagnostic code table as markdown: the same text as server/DIAGNOSTICS.md (a test keeps them equal). */
 export function diagnosticCodesMarkdown(): string {
@@ -41,12 +45,18 @@ function collect(path: string, out: string[]): void {
   } else out.push(path);
 }
 
-/** Checks the given files (folders are searched for *.lua); every file of a folder is one policy. */
-export function checkPaths(paths: string[], targetVersion?: string): CheckFinding[] {
+/**
+ * Checks the given files (folders are searched for *.lua); every file of a folder is one policy.
+ * `policyExtrasDir` is where `require 'policy-extras.NAME'` is followed (default: KumoMTA's install folder, when it exists).
+ */
+export function checkPaths(paths: string[], targetVersion?: string, policyExtrasDir?: string): CheckFinding[] {
   const files: string[] = [];
   for (const p of paths) collect(resolve(p), files);
   const svc = new AnalysisService({ readFile: (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } });
-  svc.configure(targetVersion ? { targetVersion } : {});
+  const settings: AnalysisSettings = targetVersion ? { targetVersion } : {};
+  const extras = policyExtrasDir !== undefined ? resolve(policyExtrasDir) : existsSync(DEFAULT_POLICY_EXTRAS_DIR) ? DEFAULT_POLICY_EXTRAS_DIR : undefined;
+  if (extras) settings.policyExtrasPath = extras;
+  svc.configure(settings);
   for (const f of files) svc.setDocument(f, readFileSync(f, 'utf8'));
   const findings: CheckFinding[] = [];
   for (const f of files) {
@@ -75,6 +85,7 @@ function sarif(findings: CheckFinding[]): unknown {
 export async function runCheckCommand(argv: string[], io: CliIo): Promise<number> {
   let format: string;
   let target: string | undefined;
+  let extras: string | undefined;
   let paths: string[];
   try {
     const args = parseArgs(argv, new Set(['help', 'list-codes']));
@@ -82,7 +93,7 @@ export async function runCheckCommand(argv: string[], io: CliIo): Promise<number
       io.out(USAGE);
       return 0;
     }
-    rejectUnknownOptions(args, ['format', 'target-version', 'help', 'list-codes']);
+    rejectUnknownOptions(args, ['format', 'target-version', 'policy-extras', 'help', 'list-codes']);
     if (args.options.has('list-codes')) {
       const f = option(args, 'format', ['text', 'json', 'markdown']) ?? 'text';
       if (f === 'json') io.out(JSON.stringify([...diagnosticCodes.values()], null, 2) + '\n');
@@ -93,6 +104,8 @@ export async function runCheckCommand(argv: string[], io: CliIo): Promise<number
     format = option(args, 'format', ['text', 'json', 'sarif']) ?? 'text';
     target = option(args, 'target-version');
     if (target !== undefined && !isVersion(target)) throw new UsageError(`--target-version must look like 2024.09.02-c5476b89 or dev (got '${target}')`);
+    extras = option(args, 'policy-extras');
+    if (extras !== undefined && !(existsSync(extras) && statSync(extras).isDirectory())) throw new UsageError(`--policy-extras: ${extras} is not a directory`);
     paths = args.positional;
     if (!paths.length) throw new UsageError('no PATH given');
   } catch (e) {
@@ -104,7 +117,7 @@ export async function runCheckCommand(argv: string[], io: CliIo): Promise<number
   }
   let findings: CheckFinding[];
   try {
-    findings = checkPaths(paths, target);
+    findings = checkPaths(paths, target, extras);
   } catch (e) {
     io.err(`kumo-policy check: ${(e as Error).message}\n`);
     return 2;

@@ -3,15 +3,17 @@
  * between LSP and the analysis service; transport (--stdio, --node-ipc, --socket) comes from argv.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { createConnection } from 'vscode-languageserver/node';
 import {
-  CodeActionKind, CompletionItemKind, DiagnosticSeverity, DiagnosticTag, InsertTextFormat, ProposedFeatures, SymbolKind,
+  CodeActionKind, CompletionItemKind, DiagnosticSeverity, DiagnosticTag, InsertTextFormat, LSPErrorCodes, ProposedFeatures, ResponseError, SymbolKind,
   TextDocuments, TextDocumentSyncKind, type CompletionItem as LspCompletionItem, type Diagnostic as LspDiagnostic, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { diagnosticCodes } from '../analysis/codes';
-import { AnalysisService } from '../analysis/service';
+import { AnalysisService, DEFAULT_POLICY_EXTRAS_DIR } from '../analysis/service';
 import type { AnalysisSettings, CompletionItem, Diagnostic, Severity, SymbolKind as KSymbolKind } from '../analysis/types';
 import { AnalysisTimingNotification, DiagnosticCodesRequest, type AnalysisTimingParams, type DiagnosticCodesResult, type ServerSettings } from '../protocol';
 
@@ -53,6 +55,10 @@ function applySettings(s: ServerSettings | undefined): void {
     for (const [code, v] of Object.entries(sev)) if (['error', 'warning', 'information', 'hint', 'off'].includes(v)) out[code] = v as Severity | 'off';
     settings.severities = out;
   }
+  // `require 'policy-extras.NAME'` reads NAME.lua there; unset, KumoMTA's install folder when it exists.
+  const extras = s?.policyExtrasPath?.trim();
+  if (extras) settings.policyExtrasPath = resolve(extras.replace(/^~(?=$|\/)/, homedir()));
+  else if (existsSync(DEFAULT_POLICY_EXTRAS_DIR)) settings.policyExtrasPath = DEFAULT_POLICY_EXTRAS_DIR;
   service.configure(settings);
 }
 
@@ -247,7 +253,13 @@ connection.onRenameRequest((params) => {
   const path = sync(params.textDocument.uri);
   if (!path) return null;
   const changes: Record<string, Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }>> = {};
-  for (const e of service.rename(path, params.position, params.newName)) (changes[toUri(e.uri)] ??= []).push(e.edit);
+  let edits: ReturnType<typeof service.rename>;
+  try {
+    edits = service.rename(path, params.position, params.newName);
+  } catch (e) {
+    return new ResponseError(LSPErrorCodes.RequestFailed, (e as Error).message);
+  }
+  for (const e of edits) (changes[toUri(e.uri)] ??= []).push(e.edit);
   return { changes };
 });
 
