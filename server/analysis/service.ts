@@ -353,7 +353,7 @@ export class AnalysisService {
       const local = this.localAt(path, a.offset);
       if (!local) return [];
       const b = local.binding;
-      const spans = [...(includeDeclaration ? [[b.start, b.end]] : []), ...b.refs.map((r) => [r.start, r.end])];
+      const spans = [...(includeDeclaration ? [[b.start, b.end]] : []), ...b.refs.map((r) => [r.start, r.end])].sort((x, y) => x[0] - y[0]);
       return spans.map(([s, t]) => ({ uri: path, range: a.m.lines.range(s, t) }));
     }
     const out: Location[] = [];

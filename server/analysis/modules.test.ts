@@ -1,0 +1,212 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { inferExports } from './exports';
+import { resolveText } from './locals';
+import { AnalysisService } from './service';
+import type { Position } from './types';
+
+function svcWith(files: Record<string, string>, disk: Record<string, string> = {}, policyExtrasPath?: string): AnalysisService {
+  const svc = new AnalysisService({ readFile: (p) => disk[p] });
+  if (policyExtrasPath) svc.configure({ policyExtrasPath });
+  for (const [p, t] of Object.entries(files)) svc.setDocument(p, t);
+  return svc;
+}
+
+/** The position of the `n`th occurrence of `needle` in `text`, plus `delta` characters. */
+function pos(text: string, needle: string, delta = 0, n = 1): Position {
+  let at = -1;
+  for (let i = 0; i < n; i++) at = text.indexOf(needle, at + 1);
+  assert.ok(at >= 0, `${needle} in text`);
+  const before = text.slice(0, at + delta);
+  return { line: before.split('\n').length - 1, character: before.length - before.lastIndexOf('\n') - 1 };
+}
+
+function exportsOf(text: string) {
+  return inferExports(text, resolveText(text));
+}
+
+const HELPERS = [
+  'local mod = { VERSION = 2 }',
+  '',
+  '---@param domain string the recipient domain',
+  '---@param opts table|nil',
+  '-- Picks the pool for a domain.',
+  'function mod.pool_for(domain, opts)',
+  "  return 'pool-' .. domain",
+  'end',
+  '',
+  'function mod:setup(files)',
+  '  self.loaded = files',
+  'end',
+  '',
+  'local function helper(a, b) return a end',
+  'mod.helper = helper',
+  "mod['quoted'] = true",
+  'return mod',
+  '',
+].join('\n');
+
+test('exports: `local mod = {}` ... `return mod`, with parameters, methods, doc comments and self-assigned fields', () => {
+  const ex = exportsOf(HELPERS)!;
+  assert.ok(ex.complete);
+  assert.deepEqual([...ex.members.keys()].sort(), ['VERSION', 'helper', 'loaded', 'pool_for', 'quoted', 'setup']);
+  const pool = ex.members.get('pool_for')!;
+  assert.deepEqual([pool.kind, pool.params, pool.method], ['function', ['domain', 'opts'], false]);
+  assert.match(pool.doc!, /Picks the pool for a domain/);
+  assert.equal(pool.paramDocs!.get('domain')!.type, 'string');
+  assert.deepEqual([ex.members.get('setup')!.method, ex.members.get('setup')!.params], [true, ['files']]);
+  assert.deepEqual(ex.members.get('helper')!.params, ['a', 'b']);
+  assert.equal(ex.members.get('VERSION')!.kind, 'value');
+});
+
+test('exports: `return { ... }` and what makes a member list incomplete', () => {
+  const lit = exportsOf('return { a = 1, b = function(x, ...) end, ["c"] = 2 }\n')!;
+  assert.ok(lit.complete);
+  assert.deepEqual(lit.members.get('b')!.params, ['x', '...']);
+  assert.deepEqual([...lit.members.keys()], ['a', 'b', 'c']);
+  const incomplete = [
+    'local mod = {}\nsetmetatable(mod, { __index = other })\nreturn mod\n',
+    'local mod = {}\nfor k, v in pairs(src) do mod[k] = v end\nreturn mod\n',
+    'local mod = {}\nregister(mod)\nreturn mod\n',
+    'local mod = {}\nlocal alias = mod\nreturn mod\n',
+    'local mod = make()\nfunction mod.f() end\nreturn mod\n',
+    'local mod = {}\nmod = {}\nreturn mod\n',
+    'local mod = {}\nfunction mod:f() helper(self) end\nreturn mod\n',
+    "local mod = {}\npackage.loaded['x'] = mod\nreturn mod\n",
+    'return { [key] = 1 }\n',
+  ];
+  for (const src of incomplete) assert.equal(exportsOf(src)?.complete, false, src);
+  // Reading it (pairs, comparisons, member calls) keeps it complete.
+  assert.ok(exportsOf('local mod = {}\nfunction mod.f() for k in pairs(mod) do end if mod == nil then end mod.g() end\nfunction mod.g() end\nreturn mod\n')!.complete);
+  // No readable table: no exports at all.
+  for (const src of ['return setmetatable({}, mt)\n', 'local x = 1\n', 'return a, b\n', 'return M\n']) assert.equal(exportsOf(src), undefined, src);
+});
+
+test('module members: completion, hover, signature help and definition into the module file', () => {
+  const init = "local helpers = require 'helpers'\nhelpers.\nlocal p = helpers.pool_for('example.com', nil)\nhelpers:setup { 'a.toml' }\n";
+  const svc = svcWith({ '/p/init.lua': init }, { '/p/helpers.lua': HELPERS });
+
+  const items = svc.completion('/p/init.lua', { line: 1, character: 8 });
+  const byLabel = new Map(items.map((i) => [i.label, i]));
+  assert.deepEqual([...byLabel.keys()].sort(), ['VERSION', 'helper', 'loaded', 'pool_for', 'quoted', 'setup']);
+  assert.equal(byLabel.get('pool_for')!.insertText, 'pool_for(${1:domain}, ${2:opts})$0');
+  assert.equal(byLabel.get('pool_for')!.detail, 'helpers.pool_for(domain: string, opts: table|nil)');
+  assert.match(byLabel.get('pool_for')!.documentation!, /Picks the pool/);
+  assert.equal(byLabel.get('setup')!.kind, 'method');
+  // After `:` only what takes the table first.
+  const colon = svcWith({ '/p/init.lua': "local helpers = require 'helpers'\nhelpers:\n" }, { '/p/helpers.lua': HELPERS })
+    .completion('/p/init.lua', { line: 1, character: 8 });
+  assert.deepEqual(colon.map((i) => [i.label, i.insertText]), [['setup', 'setup(${1:files})$0']]);
+
+  const hover = svc.hover('/p/init.lua', pos(init, 'pool_for', 3))!;
+  assert.match(hover.contents, /function helpers\.pool_for\(domain: string, opts: table\|nil\)/);
+  assert.match(hover.contents, /Picks the pool for a domain/);
+  assert.match(hover.contents, /`domain` \(string\): the recipient domain/);
+  assert.match(hover.contents, /Defined in helpers\.lua:6/);
+  assert.match(svc.hover('/p/init.lua', pos(init, "'helpers'", 2))!.contents, /Loads `\/p\/helpers\.lua`[\s\S]*pool_for\(\)/);
+
+  const sig = svc.signatureHelp('/p/init.lua', pos(init, 'nil)'))!;
+  assert.equal(sig.label, 'helpers.pool_for(domain: string, opts: table|nil)');
+  assert.equal(sig.activeParameter, 1);
+  assert.equal(sig.parameters[0].documentation, 'the recipient domain');
+
+  const def = svc.definition('/p/init.lua', pos(init, 'pool_for', 1));
+  assert.deepEqual(def, [{ uri: '/p/helpers.lua', range: { start: { line: 5, character: 13 }, end: { line: 5, character: 21 } } }]);
+  assert.equal(svc.definition('/p/init.lua', pos(init, 'setup', 1))[0].range.start.line, 9);
+  // On the required name: the module's table.
+  assert.deepEqual(svc.definition('/p/init.lua', pos(init, "'helpers'", 3))[0], { uri: '/p/helpers.lua', range: { start: { line: 0, character: 6 }, end: { line: 0, character: 9 } } });
+});
+
+test('module members: unknown-member only when every member is known', () => {
+  const init = "local h = require 'helpers'\nh.pool_fro('x')\nh.loaded = nil\nprint(h.VERSION, h.quoted, h.helper)\n";
+  const svc = svcWith({ '/p/init.lua': init }, { '/p/helpers.lua': HELPERS });
+  const diags = svc.diagnostics('/p/init.lua');
+  assert.deepEqual(diags.map((d) => [d.code, d.range.start.line, d.message]), [['unknown-member', 1, "Module 'helpers' (helpers.lua) has no member 'pool_fro'. Did you mean 'pool_for'?"]]);
+  assert.deepEqual(diags[0].fix, { kind: 'replace', title: 'Did you mean', replacements: ['pool_for'] });
+  // A member the policy adds itself is not unknown.
+  assert.deepEqual(svcWith({ '/p/init.lua': init + "h.pool_fro = h.pool_for\n" }, { '/p/helpers.lua': HELPERS }).diagnostics('/p/init.lua'), []);
+  // Dynamic modules stay quiet.
+  const dynamic = 'local mod = {}\nsetmetatable(mod, { __index = function(_, k) return k end })\nreturn mod\n';
+  assert.deepEqual(svcWith({ '/p/init.lua': init }, { '/p/helpers.lua': dynamic }).diagnostics('/p/init.lua'), []);
+  // While typing `h.` nothing is reported.
+  assert.deepEqual(svcWith({ '/p/init.lua': "local h = require 'helpers'\nh.\n" }, { '/p/helpers.lua': HELPERS }).diagnostics('/p/init.lua').filter((d) => d.code === 'unknown-member'), []);
+  // Editing the module (an open document) changes what is known.
+  svc.setDocument('/p/helpers.lua', HELPERS.replace('function mod.pool_for', 'function mod.pool_fro'));
+  assert.deepEqual(svc.diagnostics('/p/init.lua'), []);
+  svc.setDocument('/p/helpers.lua', HELPERS.replace("mod['quoted'] = true", ''));
+  assert.deepEqual(svc.diagnostics('/p/init.lua').map((d) => d.message), [
+    "Module 'helpers' (helpers.lua) has no member 'pool_fro'. Did you mean 'pool_for'?",
+    "Module 'helpers' (helpers.lua) has no member 'quoted'.",
+  ]);
+});
+
+test('policy-extras: followed into policyExtrasPath, analysed without diagnostics of its own; catalog list without it', () => {
+  const queue = 'local mod = {}\nlocal kumo = require "kumo"\nfunction mod:setup(file_names)\n  kumo.dns.lookup_mxx("x")\nend\nfunction mod:resolve_provider(domain, routing_domain) end\nreturn mod\n';
+  const init = "local queue_module = require 'policy-extras.queue'\nqueue_module:setup { '/opt/kumomta/etc/policy/queues.toml' }\nqueue_module:setpu {}\nqueue_module:\n";
+  const svc = svcWith({ '/p/init.lua': init }, { '/extras/queue.lua': queue }, '/extras');
+  assert.equal(svc.resolveRequire('/p/init.lua', 'policy-extras.queue'), '/extras/queue.lua');
+  // (line 3 is still being typed: a syntax error, nothing else)
+  assert.deepEqual(svc.diagnostics('/p/init.lua').map((d) => `${d.code} ${d.range.start.line}`), ['syntax-error 4', 'unknown-member 2']);
+  assert.deepEqual(svc.completion('/p/init.lua', { line: 3, character: 13 }).map((i) => i.label), ['setup', 'resolve_provider']);
+  assert.equal(svc.definition('/p/init.lua', pos(init, 'setup'))[0].uri, '/extras/queue.lua');
+  // Without the folder: the catalog's list of the helper's functions, and no member check.
+  const bare = svcWith({ '/p/init.lua': init }, { '/extras/queue.lua': queue });
+  const notTyping = (svc: AnalysisService) => svc.diagnostics('/p/init.lua').filter((d) => d.code !== 'syntax-error');
+  assert.deepEqual(notTyping(bare), []);
+  assert.ok(bare.completion('/p/init.lua', { line: 3, character: 13 }).some((i) => i.label === 'setup_with_options'));
+  // A folder without that helper: opaque as well.
+  assert.deepEqual(notTyping(svcWith({ '/p/init.lua': init }, {}, '/elsewhere')), []);
+});
+
+const LOCALS = [
+  'local count = 0', //                                           0
+  'local function bump(n)', //                                    1
+  '  count = count + n', //                                       2
+  '  if n > 10 then return bump(n - 10) end', //                  3
+  'end', //                                                       4
+  'for i = 1, 3 do', //                                           5
+  '  local count = i * 2', //                                     6
+  '  bump(count)', //                                             7
+  'end', //                                                       8
+  'local x = 1', //                                               9
+  'local x = x + 1', //                                          10
+  'repeat local done = x > 3 until done', //                    11
+  'print(count, x, undefined_global)', //                        12
+  '',
+].join('\n');
+
+test('locals: references, definition and rename follow scoping and shadowing', () => {
+  const svc = svcWith({ '/l/init.lua': LOCALS });
+  const at = (line: number, character: number) => ({ line, character });
+  const lines = (locs: Array<{ range: { start: Position } }>) => locs.map((l) => `${l.range.start.line}:${l.range.start.character}`);
+  // The outer `count`: its declaration, the two in bump, and line 12; not the loop's own `count`.
+  assert.deepEqual(lines(svc.references('/l/init.lua', at(0, 7))), ['0:6', '2:2', '2:10', '12:6']);
+  assert.deepEqual(lines(svc.references('/l/init.lua', at(7, 8))), ['6:8', '7:7']);
+  assert.deepEqual(lines(svc.references('/l/init.lua', at(12, 7), false)), ['2:2', '2:10', '12:6']);
+  // Parameters, and a local function seen inside its own body.
+  assert.deepEqual(lines(svc.references('/l/init.lua', at(1, 20))), ['1:20', '2:18', '3:5', '3:29']);
+  assert.deepEqual(lines(svc.references('/l/init.lua', at(3, 25))), ['1:15', '3:24', '7:2']);
+  // `local x = x + 1`: the right-hand x is the previous one.
+  assert.deepEqual(lines(svc.references('/l/init.lua', at(10, 10))), ['9:6', '10:10']);
+  assert.deepEqual(lines(svc.definition('/l/init.lua', at(12, 14))), ['10:6']);
+  // `until` sees the repeat body's locals.
+  assert.deepEqual(lines(svc.definition('/l/init.lua', at(11, 33))), ['11:13']);
+  // Globals are not renamed.
+  assert.equal(svc.prepareRename('/l/init.lua', at(12, 20)), undefined);
+
+  assert.deepEqual(svc.prepareRename('/l/init.lua', at(2, 11)), { range: { start: { line: 2, character: 10 }, end: { line: 2, character: 15 } }, placeholder: 'count' });
+  const edits = svc.rename('/l/init.lua', at(2, 11), 'total');
+  assert.deepEqual(edits.map((e) => `${e.edit.range.start.line}:${e.edit.range.start.character}-${e.edit.range.end.character}=${e.edit.newText}`), ['0:6-11=total', '2:2-7=total', '2:10-15=total', '12:6-11=total']);
+  assert.throws(() => svc.rename('/l/init.lua', at(2, 11), 'end'), /not a valid Lua name/);
+  assert.throws(() => svc.rename('/l/init.lua', at(2, 11), '2x'), /not a valid Lua name/);
+});
+
+test('locals: method self, parameters of handlers and string entities keep their own navigation', () => {
+  const text = "local kumo = require 'kumo'\nlocal t = {}\nfunction t:go(msg)\n  return self, msg\nend\nkumo.on('get_queue_config', function(domain, tenant)\n  return kumo.make_queue_config { egress_pool = domain }\nend)\n";
+  const svc = svcWith({ '/s/init.lua': text });
+  // `self` has no declaration to rename.
+  assert.equal(svc.prepareRename('/s/init.lua', pos(text, 'self', 1)), undefined);
+  assert.deepEqual(svc.references('/s/init.lua', pos(text, 'domain', 1)).map((l) => l.range.start.line), [5, 6]);
+  assert.deepEqual(svc.rename('/s/init.lua', pos(text, 'msg', 1), 'message').map((e) => e.edit.range.start.line), [2, 3]);
+  assert.deepEqual(svc.definition('/s/init.lua', pos(text, 't:go', 0))[0].range.start, { line: 1, character: 6 });
+});
