@@ -1,7 +1,8 @@
-import * as luaparse from 'luaparse';
-import { stripAttributes, type LocalAttribute } from '../../runtime/lua/attributes';
+import type * as luaparse from 'luaparse';
+import type { LocalAttribute } from '../../runtime/lua/attributes';
+import { LuaSyntaxError, parseLua54, type LuaChunk } from './lua-parser';
 
-/** luaparse nodes carry `range` when asked; this is the shape the analysis walks. */
+/** luaparse's tree with ranges (lua-parser.ts produces the same); this is the shape the analysis walks. */
 export type Node = luaparse.Node & { range: [number, number] };
 
 export interface SyntaxProblem {
@@ -22,21 +23,18 @@ export interface ParsedChunk {
   insertions: number[];
 }
 
-const ATTRIBUTE_HINT = /<\s*[A-Za-z_]\w*\s*>/;
-const OPTIONS: Partial<luaparse.Options> = { luaVersion: '5.3', ranges: true, locations: false, comments: false, scope: false };
-
 interface ParseFailure {
   index: number;
   message: string;
 }
 
-function tryParse(code: string): luaparse.Chunk | ParseFailure {
+/** One strict parse: Lua 5.4 (attributes included) by lua-parser.ts, which fails where luaparse would. */
+function tryParse(code: string): LuaChunk | ParseFailure {
   try {
-    return luaparse.parse(code, OPTIONS as luaparse.Options & { wait?: false }) as luaparse.Chunk;
+    return parseLua54(code);
   } catch (e) {
-    const err = e as { index?: number; message?: string };
-    if (typeof err.index !== 'number') throw e;
-    return { index: err.index, message: String(err.message ?? 'syntax error') };
+    if (!(e instanceof LuaSyntaxError)) throw e;
+    return { index: e.index, message: e.message };
   }
 }
 
@@ -78,35 +76,30 @@ function tokenEnd(text: string, index: number): number {
   return index + (m ? m[0].length : 1);
 }
 
-/** Lua 5.4 parse that keeps going: attributes blanked, then up to a few repairs of the first errors. */
+/** Lua 5.4 parse that keeps going: up to a few repairs of the first errors. */
 export function parseLua(source: string): ParsedChunk {
-  // Attributes are rare; the scanner only runs when something looks like one.
-  const { code, attributes } = source.includes('<') && ATTRIBUTE_HINT.test(source) ? stripAttributes(source) : { code: source, attributes: [] };
-  const first = tryParse(code);
-  if (!isFailure(first)) return { ast: first, errors: [], attributes, recovered: false, insertions: [] };
+  const first = tryParse(source);
+  if (!isFailure(first)) return { ast: first.ast, errors: [], attributes: first.attributes, recovered: false, insertions: [] };
 
   const errorStart = Math.min(first.index, source.length);
-  const errors: SyntaxProblem[] = [{ message: cleanMessage(first.message), start: errorStart, end: Math.max(errorStart, tokenEnd(code, errorStart)) }];
-  const patch = new Patched(code);
+  const errors: SyntaxProblem[] = [{ message: first.message, start: errorStart, end: Math.max(errorStart, tokenEnd(source, errorStart)) }];
+  const patch = new Patched(source);
   let failure: ParseFailure = first;
   for (let attempt = 0; attempt < 40; attempt++) {
     repair(patch, failure);
     const result = tryParse(patch.code);
     if (!isFailure(result)) {
-      mapRanges(result, patch);
-      return { ast: result, errors, attributes, recovered: true, insertions: patch.inserts.map((i) => i.at) };
+      mapRanges(result.ast, patch);
+      const attributes = result.attributes.map((a) => ({ ...a, nameOffset: patch.toOriginal(a.nameOffset), start: patch.toOriginal(a.start), end: patch.toOriginal(a.end) }));
+      return { ast: result.ast, errors, attributes, recovered: true, insertions: patch.inserts.map((i) => i.at) };
     }
     failure = result;
   }
-  return { errors, attributes, recovered: true, insertions: [] };
+  return { errors, attributes: [], recovered: true, insertions: [] };
 }
 
-function isFailure(r: luaparse.Chunk | ParseFailure): r is ParseFailure {
-  return (r as ParseFailure).index !== undefined && (r as luaparse.Chunk).type !== 'Chunk';
-}
-
-function cleanMessage(m: string): string {
-  return m.replace(/^\[\d+:\d+\]\s*/, '');
+function isFailure(r: LuaChunk | ParseFailure): r is ParseFailure {
+  return (r as LuaChunk).ast === undefined;
 }
 
 /** One repair step at the failure point: insert what was expected, or fill a dangling `.`/`=`, or drop the line. */
@@ -215,9 +208,8 @@ const TOP_LEVEL = /^(?!(?:end|else|elseif|until|then|and|or|not|in)\b)(?:(?:loca
 const MAX_MERGE = 8;
 
 function strictParse(text: string): ParsedChunk | null {
-  const { code, attributes } = text.includes('<') && ATTRIBUTE_HINT.test(text) ? stripAttributes(text) : { code: text, attributes: [] };
-  const r = tryParse(code);
-  return isFailure(r) ? null : { ast: r, errors: [], attributes, recovered: false, insertions: [] };
+  const r = tryParse(text);
+  return isFailure(r) ? null : { ast: r.ast, errors: [], attributes: r.attributes, recovered: false, insertions: [] };
 }
 
 /**
