@@ -46,7 +46,14 @@ function toUri(path: string): string {
   return uriByPath.get(path) ?? (path.startsWith('/') ? pathToFileURL(path).toString() : path);
 }
 
-function applySettings(s: ServerSettings | undefined): void {
+/**
+ * The initializationOptions: settings that a later workspace/configuration answer or didChangeConfiguration
+ * leaves out keep these values (clients that only pass init options, such as a Neovim set-up, keep them).
+ */
+let initialSettings: ServerSettings = {};
+
+function applySettings(given: ServerSettings | undefined): void {
+  const s: ServerSettings = { ...initialSettings, ...given };
   const settings: AnalysisSettings = {};
   if (s?.targetVersion) settings.targetVersion = s.targetVersion;
   const sev = s?.diagnosticSeverities ?? (s as { diagnostics?: { severity?: Record<string, string> } } | undefined)?.diagnostics?.severity;
@@ -64,7 +71,8 @@ function applySettings(s: ServerSettings | undefined): void {
 
 connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
-  applySettings(params.initializationOptions as ServerSettings | undefined);
+  initialSettings = (params.initializationOptions as ServerSettings | undefined) ?? {};
+  applySettings(undefined);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,

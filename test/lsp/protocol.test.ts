@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../support/paths';
@@ -21,31 +22,39 @@ test('language server over stdio: diagnostics, completion, hover, navigation', {
   await t.test('diagnostics for every fixture match its markers', async () => {
     for (const file of readdirSync(join(fixtures, 'diagnostics')).filter((f) => f.endsWith('.lua'))) {
       const text = readFileSync(join(fixtures, 'diagnostics', file), 'utf8');
-      const { expected, targetVersion } = parseDiagnosticMarkers(text);
+      const { expected, targetVersion, main, files } = parseDiagnosticMarkers(text);
       if (targetVersion) continue; // needs a setting; covered below
-      const uri = pathToFileURL(join(fixtures, 'diagnostics', file.replace('.lua', ''), 'init.lua')).toString();
+      if (files.some((f) => f.name.startsWith('policy-extras/'))) continue; // needs policyExtrasPath; covered below
+      const dir = join(fixtures, 'diagnostics', file.replace('.lua', ''));
+      const uri = pathToFileURL(join(dir, 'init.lua')).toString();
+      // The fixture's other files (local modules) are open documents of the same folder.
+      const others = files.map((f) => ({ uri: pathToFileURL(join(dir, f.name)).toString(), text: f.text }));
+      for (const o of others) client.notify('textDocument/didOpen', { textDocument: { uri: o.uri, languageId: 'lua', version: 1, text: o.text } });
       const got = client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri);
-      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'lua', version: 1, text } });
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'lua', version: 1, text: main } });
       const diags = (await got).diagnostics as Array<{ code: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }>;
       const key = (d: { code: string; line: number; start: number; end: number }) => `${d.line}:${d.start}-${d.end} ${d.code}`;
       assert.deepEqual(
         diags.map((d) => key({ code: d.code, line: d.range.start.line, start: d.range.start.character, end: d.range.end.character })).sort(),
         expected.map(key).sort(), file,
       );
-      client.notify('textDocument/didClose', { textDocument: { uri } });
+      for (const u of [uri, ...others.map((o) => o.uri)]) client.notify('textDocument/didClose', { textDocument: { uri: u } });
     }
   });
 
   await t.test('completion fixtures', async () => {
     for (const file of readdirSync(join(fixtures, 'completion')).filter((f) => f.endsWith('.lua'))) {
       const m = parseCompletionMarkers(readFileSync(join(fixtures, 'completion', file), 'utf8'));
+      if (m.files.some((f) => f.name.startsWith('policy-extras/'))) continue; // needs policyExtrasPath; covered below
       const uri = pathToFileURL(join(fixtures, 'completion', `lsp-${file}`)).toString();
+      const others = m.files.map((f) => ({ uri: pathToFileURL(join(fixtures, 'completion', f.name)).toString(), text: f.text }));
+      for (const o of others) client.notify('textDocument/didOpen', { textDocument: { uri: o.uri, languageId: 'lua', version: 1, text: o.text } });
       client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'lua', version: 1, text: m.text } });
       const items = (await client.request('textDocument/completion', { textDocument: { uri }, position: { line: m.line, character: m.character } })) as Array<{ label: string }>;
       const labels = items.map((i) => i.label);
       for (const e of m.expect) assert.ok(labels.includes(e), `${file}: ${e}`);
       for (const e of m.exclude) assert.ok(!labels.includes(e), `${file}: not ${e}`);
-      client.notify('textDocument/didClose', { textDocument: { uri } });
+      for (const u of [uri, ...others.map((o) => o.uri)]) client.notify('textDocument/didClose', { textDocument: { uri: u } });
     }
   });
 
@@ -114,6 +123,61 @@ test('language server over stdio: diagnostics, completion, hover, navigation', {
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'lua', version: 1, text } });
     assert.deepEqual((await got).diagnostics.map((d: any) => d.code), ['newer-than-target']);
   });
+});
+
+test('language server: policyExtrasPath from initializationOptions, module members, rename of a local', { skip: !existsSync(server) && 'dist/server.js not built' }, async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'kumo-lsp-modules-'));
+  const extras = join(root, 'extras');
+  const policy = join(root, 'policy');
+  mkdirSync(extras);
+  mkdirSync(policy);
+  writeFileSync(join(extras, 'queue.lua'), 'local mod = {}\n-- Sets up queues from files.\nfunction mod:setup(file_names) end\nfunction mod:resolve_provider(domain, routing_domain) end\nreturn mod\n');
+  // On disk and never opened: the server reads it.
+  writeFileSync(join(policy, 'helpers.lua'), 'local mod = {}\n---@param n integer how many\nfunction mod.count(n, scale)\n  return n\nend\nreturn mod\n');
+  const client = new LspClient(server, ['--stdio']);
+  t.after(() => client.stop());
+  await client.initialize(pathToFileURL(root).toString(), { policyExtrasPath: extras });
+  await new Promise((r) => setTimeout(r, 100)); // the configuration pull answers {}: the init option stays
+
+  const uri = pathToFileURL(join(policy, 'init.lua')).toString();
+  const text = [
+    "local helpers = require 'helpers'",
+    "local queue = require 'policy-extras.queue'",
+    'local total = 0',
+    'total = total + helpers.count(1, 2)',
+    "queue:setpu { 'queues.toml' }",
+    'print(total)',
+  ].join('\n');
+  const diags = client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri);
+  client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'lua', version: 1, text } });
+  assert.deepEqual((await diags).diagnostics.map((d: any) => `${d.range.start.line}:${d.range.start.character} ${d.code}`), ['4:6 unknown-member']);
+
+  const labels = async (line: number, character: number) => ((await client.request('textDocument/completion', { textDocument: { uri }, position: { line, character } })) as Array<{ label: string }>).map((i) => i.label);
+  assert.deepEqual(await labels(3, 26), ['count']);
+  assert.deepEqual(await labels(4, 6), ['setup', 'resolve_provider']);
+  const items = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 3, character: 26 } });
+  assert.equal(items[0].textEdit.newText, 'count(${1:n}, ${2:scale})$0');
+  assert.equal(items[0].insertTextFormat, 2);
+
+  const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 26 } });
+  assert.match(hover.contents.value, /helpers\.count\(n: integer, scale\)/);
+  const sig = await client.request('textDocument/signatureHelp', { textDocument: { uri }, position: { line: 3, character: 33 } });
+  assert.equal(sig.signatures[0].label, 'helpers.count(n: integer, scale)');
+  assert.equal(sig.activeParameter, 1);
+  const def = await client.request('textDocument/definition', { textDocument: { uri }, position: { line: 4, character: 1 } });
+  assert.deepEqual(def, [{ uri: pathToFileURL(join(policy, 'init.lua')).toString(), range: { start: { line: 1, character: 6 }, end: { line: 1, character: 11 } } }]);
+  const memberDef = await client.request('textDocument/definition', { textDocument: { uri }, position: { line: 3, character: 26 } });
+  assert.equal(memberDef[0].uri, pathToFileURL(join(policy, 'helpers.lua')).toString());
+  assert.equal(memberDef[0].range.start.line, 2);
+
+  const prepare = await client.request('textDocument/prepareRename', { textDocument: { uri }, position: { line: 2, character: 8 } });
+  assert.equal(prepare.placeholder, 'total');
+  const rename = await client.request('textDocument/rename', { textDocument: { uri }, position: { line: 5, character: 8 }, newName: 'sum' });
+  assert.deepEqual(Object.keys(rename.changes), [uri]);
+  assert.deepEqual(rename.changes[uri].map((e: any) => `${e.range.start.line}:${e.range.start.character}`).sort(), ['2:6', '3:0', '3:8', '5:6']);
+  await assert.rejects(client.request('textDocument/rename', { textDocument: { uri }, position: { line: 5, character: 8 }, newName: 'not valid' }), /not a valid Lua name/);
+  const refs = await client.request('textDocument/references', { textDocument: { uri }, position: { line: 3, character: 1 }, context: { includeDeclaration: false } });
+  assert.equal(refs.length, 3);
 });
 
 test('language server over node-ipc starts and answers', { skip: !existsSync(server) && 'dist/server.js not built' }, async () => {
