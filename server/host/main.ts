@@ -165,8 +165,37 @@ function revalidateAll(): void {
   for (const d of documents.all()) schedule(d);
 }
 
+/**
+ * Other open documents whose policy includes a changed file (a module they require, a file of their folder)
+ * are checked again once edits pause: what a module exports, or the pools it defines, may have changed.
+ */
+const DEPENDENTS_MS = Number(process.env.KUMO_LSP_DEPENDENTS_MS ?? 300);
+const changedPaths = new Set<string>();
+let dependentsTimer: NodeJS.Timeout | undefined;
+function scheduleDependents(doc: TextDocument): void {
+  changedPaths.add(toPath(doc.uri));
+  if (dependentsTimer) clearTimeout(dependentsTimer);
+  dependentsTimer = setTimeout(() => {
+    dependentsTimer = undefined;
+    const changed = new Set(changedPaths);
+    changedPaths.clear();
+    for (const d of documents.all()) {
+      const path = toPath(d.uri);
+      if (changed.has(path) || timers.has(d.uri)) continue;
+      try {
+        if (service.unit(path).some((u) => u.path !== path && changed.has(u.path))) validate(d);
+      } catch (e) {
+        connection.console.error(`re-checking ${d.uri} failed: ${(e as Error).message}`);
+      }
+    }
+  }, DEPENDENTS_MS);
+}
+
 documents.onDidOpen((e) => schedule(e.document));
-documents.onDidChangeContent((e) => schedule(e.document));
+documents.onDidChangeContent((e) => {
+  schedule(e.document);
+  if (documents.all().length > 1) scheduleDependents(e.document);
+});
 documents.onDidClose((e) => {
   const path = toPath(e.document.uri);
   service.removeDocument(path);

@@ -178,6 +178,14 @@ test('language server: policyExtrasPath from initializationOptions, module membe
   await assert.rejects(client.request('textDocument/rename', { textDocument: { uri }, position: { line: 5, character: 8 }, newName: 'not valid' }), /not a valid Lua name/);
   const refs = await client.request('textDocument/references', { textDocument: { uri }, position: { line: 3, character: 1 }, context: { includeDeclaration: false } });
   assert.equal(refs.length, 3);
+
+  // Editing the module in the editor re-checks the file that requires it.
+  const helpersUri = pathToFileURL(join(policy, 'helpers.lua')).toString();
+  const helpersText = readFileSync(join(policy, 'helpers.lua'), 'utf8');
+  client.notify('textDocument/didOpen', { textDocument: { uri: helpersUri, languageId: 'lua', version: 1, text: helpersText } });
+  const rechecked = client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.diagnostics.length === 2);
+  client.notify('textDocument/didChange', { textDocument: { uri: helpersUri, version: 2 }, contentChanges: [{ text: helpersText.replace('mod.count', 'mod.total') }] });
+  assert.deepEqual((await rechecked).diagnostics.map((d: any) => `${d.range.start.line}:${d.range.start.character} ${d.code}`), ['3:24 unknown-member', '4:6 unknown-member']);
 });
 
 test('language server over node-ipc starts and answers', { skip: !existsSync(server) && 'dist/server.js not built' }, async () => {
