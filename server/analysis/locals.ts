@@ -14,8 +14,11 @@ export type RefUse =
   | { k: 'read' }
   /** `x = v`, or `function x() end` for a local `x`. */
   | { k: 'write' }
-  /** `x.name` / `x:name`: read, called (`x:name()` passes `x` on), or assigned (`x.name = v`, `function x.name() end`). */
-  | { k: 'member'; name: string; start: number; end: number; indexer: '.' | ':'; write: boolean; call: boolean; value?: lp.Expression; valueBase?: number; statementStart?: number }
+  /**
+   * `x.name` / `x:name`: read, called (`x:name()` passes `x` on), or assigned (`x.name = v`, `function x.name() end`).
+   * `probe`: only tested (`if x.name then`, `x.name or default`, `x.name == nil`), as code checking whether it exists does.
+   */
+  | { k: 'member'; name: string; start: number; end: number; indexer: '.' | ':'; write: boolean; call: boolean; probe?: boolean; value?: lp.Expression; valueBase?: number; statementStart?: number }
   /** `x[key]`, read or assigned; `key` when it is a string literal. */
   | { k: 'index'; key?: string; write: boolean; value?: lp.Expression; valueBase?: number; statementStart?: number }
   /** `x(...)`. */
@@ -252,7 +255,15 @@ class Resolver {
 
   private condition(e: lp.Expression, scope: RScope): void {
     if (e.type === 'Identifier') this.ref(e, scope, { k: 'inspect' });
-    else this.expr(e, scope);
+    else if (!this.probe(e, scope)) this.expr(e, scope);
+  }
+
+  /** `x.name` that is only tested; false (nothing done) for anything else. */
+  private probe(e: lp.Expression, scope: RScope): boolean {
+    if (e.type !== 'MemberExpression' || e.base.type !== 'Identifier') return false;
+    const [ms, me] = this.range(e.identifier);
+    this.ref(e.base, scope, { k: 'member', name: e.identifier.name, start: ms, end: me, indexer: e.indexer === ':' ? ':' : '.', write: false, call: false, probe: true });
+    return true;
   }
 
   /** An operand that is only inspected when it is a plain name. */
@@ -320,8 +331,8 @@ class Resolver {
         }
         return;
       case 'LogicalExpression':
-        this.expr(e.left, scope);
-        this.expr(e.right, scope);
+        if (!this.probe(e.left, scope)) this.expr(e.left, scope);
+        if (!this.probe(e.right, scope)) this.expr(e.right, scope);
         return;
       case 'UnaryExpression':
         if (e.operator === 'not' || e.operator === '#') this.inspected(e.argument, scope);

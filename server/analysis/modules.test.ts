@@ -125,6 +125,11 @@ test('module members: unknown-member only when every member is known', () => {
   assert.deepEqual(diags[0].fix, { kind: 'replace', title: 'Did you mean', replacements: ['pool_for'] });
   // A member the policy adds itself is not unknown.
   assert.deepEqual(svcWith({ '/p/init.lua': init + "h.pool_fro = h.pool_for\n" }, { '/p/helpers.lua': HELPERS }).diagnostics('/p/init.lua'), []);
+  // Testing whether a member exists, or a variable that may hold another module, is not a finding.
+  const probes = "local h = require 'helpers'\nif h.later then h.later() end\nlocal f = h.maybe or h.pool_for\nif h.gone == nil or not h.absent then end\n";
+  assert.deepEqual(svcWith({ '/p/init.lua': probes }, { '/p/helpers.lua': HELPERS }).diagnostics('/p/init.lua'), []);
+  const rebound = "local h = require 'helpers'\nif os.getenv('X') then h = require 'other' end\nh.only_in_other()\n";
+  assert.deepEqual(svcWith({ '/p/init.lua': rebound }, { '/p/helpers.lua': HELPERS }).diagnostics('/p/init.lua'), []);
   // Dynamic modules stay quiet.
   const dynamic = 'local mod = {}\nsetmetatable(mod, { __index = function(_, k) return k end })\nreturn mod\n';
   assert.deepEqual(svcWith({ '/p/init.lua': init }, { '/p/helpers.lua': dynamic }).diagnostics('/p/init.lua'), []);

@@ -253,11 +253,24 @@ export class AnalysisService {
         assigned = new Set();
         for (const u of unit) for (const n of assignedMembers(u.model)) assigned.add(n);
       }
-      if (assigned.has(r.name)) continue;
+      if (assigned.has(r.name) || this.probedOrRebound(path, r.start, r.name)) continue;
       const s = suggest(r.name, mod.exports.members.keys());
       push('unknown-member', r.start, r.end, `Module '${r.module}' (${basename(mod.file)}) has no member '${r.name}'.${s.length ? ` Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?` : ''}`,
         s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
     }
+  }
+
+  /**
+   * The file tests whether a member of this name exists (`if m.x then m.x() end`, `m.x or default`), or the
+   * variable read at `start` is assigned again (so it may hold another module). Asked only for would-be findings.
+   */
+  private probedOrRebound(path: string, start: number, name: string): boolean {
+    const doc = this.docs.get(path) ?? this.diskDoc(path);
+    if (!doc) return true;
+    const bindings = this.resolution(doc).bindings;
+    if (bindings.some((b) => b.refs.some((x) => x.use.k === 'member' && x.use.probe && x.use.name === name))) return true;
+    const base = bindings.find((b) => b.refs.some((x) => x.use.k === 'member' && x.use.start === start));
+    return !!base && base.refs.some((x) => x.use.k === 'write');
   }
 
   // ---- editor features; positions are 0-based ----
