@@ -42,6 +42,9 @@ export interface Binding {
   /** Declaration range of the name (for `self` of a method, empty at the function's start). */
   start: number;
   end: number;
+  /** Visible from `from` (after its statement for `local x = ...`) to `scopeEnd`. */
+  from: number;
+  scopeEnd: number;
   refs: Ref[];
   /** Declared in the chunk's own scope. */
   topLevel: boolean;
@@ -59,13 +62,15 @@ export interface Binding {
 
 export interface Resolution {
   bindings: Binding[];
+  /** References to names no local declares. */
+  globals: Array<{ name: string; start: number; end: number }>;
   /** The chunk's top-level `return` (the last one), its first value, and the offset its ranges are relative to. */
   topReturn?: { value: lp.Expression | undefined; count: number; base: number };
 }
 
 class RScope {
   private table?: Map<string, Binding>;
-  constructor(readonly parent: RScope | undefined) {}
+  constructor(readonly parent: RScope | undefined, readonly end: number) {}
   set(b: Binding): void {
     (this.table ??= new Map()).set(b.name, b);
   }
@@ -82,16 +87,17 @@ const COMPARE = new Set(['==', '~=']);
 
 class Resolver {
   readonly bindings: Binding[] = [];
+  readonly globals: Resolution['globals'] = [];
   topReturn?: Resolution['topReturn'];
   private base = 0;
-  private root = new RScope(undefined);
+  private root = new RScope(undefined, Number.MAX_SAFE_INTEGER);
 
   run(segments: ParsedSegment[]): Resolution {
     for (const seg of segments) {
       this.base = seg.start;
       if (seg.chunk.ast) for (const s of seg.chunk.ast.body) this.statement(s, this.root);
     }
-    return this.topReturn ? { bindings: this.bindings, topReturn: this.topReturn } : { bindings: this.bindings };
+    return this.topReturn ? { bindings: this.bindings, globals: this.globals, topReturn: this.topReturn } : { bindings: this.bindings, globals: this.globals };
   }
 
   private range(n: lp.Node): [number, number] {
@@ -99,9 +105,9 @@ class Resolver {
     return r ? [r[0] + this.base, r[1] + this.base] : [this.base, this.base];
   }
 
-  private declare(scope: RScope, id: lp.Identifier, kind: Binding['kind'], statementStart: number, extra: Partial<Binding> = {}): Binding {
+  private declare(scope: RScope, id: lp.Identifier, kind: Binding['kind'], statementStart: number, from: number | undefined, extra: Partial<Binding> = {}): Binding {
     const [a, b] = this.range(id);
-    const binding: Binding = { name: id.name, kind, start: a, end: b, refs: [], topLevel: scope === this.root, statementStart, ...extra };
+    const binding: Binding = { name: id.name, kind, start: a, end: b, from: from ?? a, scopeEnd: scope.end, refs: [], topLevel: scope === this.root, statementStart, ...extra };
     scope.set(binding);
     this.bindings.push(binding);
     return binding;
@@ -109,10 +115,9 @@ class Resolver {
 
   private ref(id: lp.Identifier, scope: RScope, use: RefUse): Binding | undefined {
     const b = scope.lookup(id.name);
-    if (b) {
-      const [s, e] = this.range(id);
-      b.refs.push({ start: s, end: e, use });
-    }
+    const [s, e] = this.range(id);
+    if (b) b.refs.push({ start: s, end: e, use });
+    else this.globals.push({ name: id.name, start: s, end: e });
     return b;
   }
 
@@ -127,7 +132,7 @@ class Resolver {
         for (const e of s.init) this.expr(e, scope);
         s.variables.forEach((v, i) => {
           const init = s.init[i];
-          this.declare(scope, v, 'local', at, init ? { init, initBase: this.base } : {});
+          this.declare(scope, v, 'local', at, this.range(s)[1], init ? { init, initBase: this.base } : {});
         });
         return;
       }
@@ -160,35 +165,36 @@ class Resolver {
       case 'IfStatement':
         for (const c of s.clauses) {
           if (c.type !== 'ElseClause') this.condition(c.condition, scope);
-          this.block(c.body, new RScope(scope));
+          this.block(c.body, new RScope(scope, this.range(c)[1]));
         }
         return;
       case 'WhileStatement':
         this.condition(s.condition, scope);
-        this.block(s.body, new RScope(scope));
+        this.block(s.body, new RScope(scope, this.range(s)[1]));
         return;
       case 'RepeatStatement': {
-        const inner = new RScope(scope);
+        const inner = new RScope(scope, this.range(s)[1]);
         this.block(s.body, inner);
         this.condition(s.condition, inner);
         return;
       }
       case 'DoStatement':
-        this.block(s.body, new RScope(scope));
+        this.block(s.body, new RScope(scope, this.range(s)[1]));
         return;
       case 'ForNumericStatement': {
         this.expr(s.start, scope);
         this.expr(s.end, scope);
         if (s.step) this.expr(s.step, scope);
-        const inner = new RScope(scope);
-        this.declare(inner, s.variable, 'for', at);
+        const inner = new RScope(scope, this.range(s)[1]);
+        this.declare(inner, s.variable, 'for', at, this.range(s.step ?? s.end)[1]);
         this.block(s.body, inner);
         return;
       }
       case 'ForGenericStatement': {
         for (const e of s.iterators) this.expr(e, scope);
-        const inner = new RScope(scope);
-        for (const v of s.variables) this.declare(inner, v, 'for', at);
+        const inner = new RScope(scope, this.range(s)[1]);
+        const from = s.iterators.length ? this.range(s.iterators[s.iterators.length - 1])[1] : at;
+        for (const v of s.variables) this.declare(inner, v, 'for', at, from);
         this.block(s.body, inner);
         return;
       }
@@ -225,7 +231,7 @@ class Resolver {
     const id = s.identifier;
     let owner: Binding | null | undefined = selfOf;
     if (id && id.type === 'Identifier') {
-      if (s.isLocal) this.declare(scope, id, 'function', at, { init: s, initBase: this.base });
+      if (s.isLocal) this.declare(scope, id, 'function', at, undefined, { init: s, initBase: this.base });
       else this.ref(id, scope, { k: 'write' });
     } else if (id && id.type === 'MemberExpression') {
       if (id.base.type === 'Identifier') {
@@ -239,16 +245,16 @@ class Resolver {
         owner = null;
       }
     }
-    const inner = new RScope(scope);
-    const [fa] = this.range(s);
+    const [fa, fb] = this.range(s);
+    const inner = new RScope(scope, fb);
     if (id && id.type === 'MemberExpression' && id.indexer === ':') {
-      const self: Binding = { name: 'self', kind: 'self', start: fa, end: fa, refs: [], topLevel: false, statementStart: at, selfOf: owner ?? null };
+      const self: Binding = { name: 'self', kind: 'self', start: fa, end: fa, from: fa, scopeEnd: fb, refs: [], topLevel: false, statementStart: at, selfOf: owner ?? null };
       inner.set(self);
       this.bindings.push(self);
     }
     s.parameters.forEach((p, i) => {
       if (p.type !== 'Identifier') return;
-      this.declare(inner, p, 'param', at, i === 0 && p.name === 'self' ? { selfOf: owner ?? null } : {});
+      this.declare(inner, p, 'param', at, undefined, i === 0 && p.name === 'self' ? { selfOf: owner ?? null } : {});
     });
     this.block(s.body, inner);
   }
@@ -366,5 +372,24 @@ export function bindingAt(res: Resolution, offset: number): { binding: Binding; 
     if (b.kind !== 'self' && b.start <= offset && offset <= b.end) return { binding: b, start: b.start, end: b.end };
     for (const r of b.refs) if (r.start <= offset && offset <= r.end) return { binding: b, start: r.start, end: r.end };
   }
+  return undefined;
+}
+
+/**
+ * Why renaming `b` to `name` would change what some name refers to, or undefined when it is safe: a local
+ * `name` declared inside b's reach would capture b's references, or b would capture references to an outer
+ * local or global `name`.
+ */
+export function renameConflict(res: Resolution, b: Binding, name: string): string | undefined {
+  if (name === b.name) return undefined;
+  const inReach = (x: number, of: Binding) => x >= of.from && x <= of.scopeEnd;
+  for (const other of res.bindings) {
+    if (other.name !== name || other === b) continue;
+    // A later `name` whose reach covers one of b's references would take it over.
+    if (other.start > b.start && b.refs.some((r) => inReach(r.start, other))) return `a local '${name}' declared on the way would take over references to '${b.name}'`;
+    // References to an earlier `name` inside b's reach would turn into references to b.
+    if (other.start < b.start && other.refs.some((r) => inReach(r.start, b))) return `'${b.name}' would hide the local '${name}' used in its scope`;
+  }
+  if (res.globals.some((g) => g.name === name && inReach(g.start, b))) return `'${b.name}' would hide the global '${name}' used in its scope`;
   return undefined;
 }

@@ -204,6 +204,14 @@ test('locals: references, definition and rename follow scoping and shadowing', (
   assert.deepEqual(edits.map((e) => `${e.edit.range.start.line}:${e.edit.range.start.character}-${e.edit.range.end.character}=${e.edit.newText}`), ['0:6-11=total', '2:2-7=total', '2:10-15=total', '12:6-11=total']);
   assert.throws(() => svc.rename('/l/init.lua', at(2, 11), 'end'), /not a valid Lua name/);
   assert.throws(() => svc.rename('/l/init.lua', at(2, 11), '2x'), /not a valid Lua name/);
+  // Names that would change what something refers to are refused; the loop's `i` is out of reach, so fine.
+  assert.throws(() => svc.rename('/l/init.lua', at(0, 7), 'bump'), /Cannot rename to 'bump': a local 'bump' declared on the way/);
+  assert.throws(() => svc.rename('/l/init.lua', at(10, 7), 'print'), /would hide the global 'print'/);
+  assert.equal(svc.rename('/l/init.lua', at(6, 9), 'n').length, 2);
+  assert.equal(svc.rename('/l/init.lua', at(0, 7), 'i').length, 4);
+  assert.equal(svc.rename('/l/init.lua', at(6, 9), 'i').length, 2);
+  const outer = svcWith({ '/o/init.lua': 'local a = 1\nlocal function f()\n  local b = 2\n  return a + b\nend\n' });
+  assert.throws(() => outer.rename('/o/init.lua', { line: 2, character: 8 }, 'a'), /'b' would hide the local 'a'/);
 });
 
 test('locals: method self, parameters of handlers and string entities keep their own navigation', () => {

@@ -11,7 +11,7 @@ import { complete } from './completion';
 import { codeActions, documentSymbols, entityAt, inlayHints, signatureHelp } from './features';
 import { hoverAt, moduleMemberHover, requireHover } from './hover';
 import { inferExports, paramLabels, renderDoc, type ModuleExports, type ModuleMember } from './exports';
-import { bindingAt, resolveText, type Resolution } from './locals';
+import { bindingAt, renameConflict, resolveText, type Resolution } from './locals';
 import { LineIndex } from './text';
 import type { CallContext } from './model';
 import type {
@@ -424,7 +424,13 @@ export class AnalysisService {
   rename(path: string, pos: Position, newName: string): Array<{ uri: string; edit: TextEdit }> {
     const a = this.at(path, pos);
     if (!a || !this.prepareRename(path, pos)) return [];
-    if (!entityAt(a.m, a.offset) && (!LUA_NAME.test(newName) || LUA_KEYWORDS.has(newName))) throw new Error(`'${newName}' is not a valid Lua name`);
+    if (!entityAt(a.m, a.offset)) {
+      if (!LUA_NAME.test(newName) || LUA_KEYWORDS.has(newName)) throw new Error(`'${newName}' is not a valid Lua name`);
+      const doc = this.docs.get(path) ?? this.diskDoc(path);
+      const local = this.localAt(path, a.offset);
+      const conflict = doc && local ? renameConflict(this.resolution(doc), local.binding, newName) : undefined;
+      if (conflict) throw new Error(`Cannot rename to '${newName}': ${conflict}.`);
+    }
     return this.references(path, pos, true).filter((l) => !this.isExtrasFile(l.uri)).map((l) => ({ uri: l.uri, edit: { range: l.range, newText: newName } }));
   }
 }
