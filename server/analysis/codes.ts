@@ -16,7 +16,7 @@ const list: DiagnosticCodeInfo[] = [
   { code: 'unknown-attribute', group: 'syntax', severity: 'error', summary: 'A local attribute other than <const> or <close>.' },
   { code: 'assign-to-const', group: 'lua', severity: 'error', summary: 'Assignment to a <const> or <close> local.' },
   { code: 'global-assignment', group: 'lua', severity: 'warning', summary: 'Assignment to a global variable, unsafe under KumoMTA concurrency.' },
-  { code: 'unknown-member', group: 'api', severity: 'error', summary: 'A module member the API does not have.' },
+  { code: 'unknown-member', group: 'api', severity: 'error', summary: 'A member that a kumo module, or a required module whose table is fully known, does not have.' },
   { code: 'unknown-method', group: 'api', severity: 'warning', summary: 'A method the inferred object type does not have.' },
   { code: 'argument-count', group: 'api', severity: 'error', summary: 'A call with too few or too many arguments.' },
   { code: 'unknown-config-key', group: 'config', severity: 'error', summary: 'A key the config table rejects.' },
