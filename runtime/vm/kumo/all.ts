@@ -13,6 +13,7 @@ import { httpFunctions } from './http';
 import { fsFunctions } from './fs';
 import { messageFunctions } from './message';
 import { rejectFunctions } from './reject';
+import { throttleFunctions } from './throttle';
 import { jsonlFunctions } from '../../tailer-lua/jsonl';
 
 export function allKumoFunctions(ctx: KumoContext): KumoFunctions {
@@ -30,6 +31,7 @@ export function allKumoFunctions(ctx: KumoContext): KumoFunctions {
     ...fsFunctions(ctx),
     ...messageFunctions(ctx),
     ...rejectFunctions(ctx),
+    ...throttleFunctions(ctx),
     ...jsonlFunctions(() => ({ host: ctx.host, log: ctx.log })),
   };
 }

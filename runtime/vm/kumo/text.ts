@@ -2,6 +2,8 @@
 import { lua, lauxlib, LuaState, raise, toJsString, toLuaString } from '../lua-api';
 import { pushJs } from '../convert';
 import { defineUserdataType, pushObject } from '../userdata';
+import { kumoWrap } from './string-wrap';
+import { pslDomain, pslSuffix } from './psl';
 import type { KumoContext, KumoFunctions } from './context';
 
 const str = (L: LuaState, i: number) => toJsString(lauxlib.luaL_checklstring(L, i), undefined, undefined, true);
@@ -41,6 +43,30 @@ export function rustRSplit(s: string, pat: string, limit = Infinity): string[] {
   out.push(s.slice(0, end));
   return out;
 }
+
+/** An optional `usize` argument (mlua's Option<usize>): nil or absent gives the default. */
+function optUsize(L: LuaState, i: number, fallback: number, fn: string): number {
+  if (lua.lua_isnoneornil(L, i)) return fallback;
+  const n = lauxlib.luaL_checkinteger(L, i) as number;
+  if (n < 0) return raise(L, `${fn}: error converting Lua integer to usize (out of range)`);
+  return n;
+}
+
+/** A Rust `String` argument: valid UTF-8 only (mlua refuses other bytes). */
+function utf8Arg(L: LuaState, i: number, fn: string): string {
+  const bytes = lauxlib.luaL_checklstring(L, i);
+  try {
+    return toJsString(bytes);
+  } catch {
+    return raise(L, `${fn}: error converting Lua string to String (invalid utf-8 encoding)`);
+  }
+}
+
+const pushOptStr = (L: LuaState, s: string | null) => {
+  if (s === null) lua.lua_pushnil(L);
+  else lua.lua_pushstring(L, toLuaString(s));
+  return 1;
+};
 
 const pushList = (L: LuaState, list: string[]) => {
   pushJs(L, list.length ? list : []);
@@ -165,6 +191,15 @@ export function textFunctions(ctx: KumoContext): KumoFunctions {
     'kumo.string.starts_with': (L) => (lua.lua_pushboolean(L, str(L, 1).startsWith(str(L, 2))), 1),
     'kumo.string.ends_with': (L) => (lua.lua_pushboolean(L, str(L, 1).endsWith(str(L, 2))), 1),
     'kumo.string.replace': (L) => pushStr(L, rustSplit(str(L, 1), str(L, 2)).join(str(L, 3))),
+    'kumo.string.wrap': (L) => {
+      const text = lauxlib.luaL_checklstring(L, 1) as Uint8Array;
+      const soft = optUsize(L, 2, 75, 'kumo.string.wrap');
+      const hard = optUsize(L, 3, 900, 'kumo.string.wrap');
+      lua.lua_pushstring(L, kumoWrap(text, soft, hard));
+      return 1;
+    },
+    'kumo.string.psl_domain': (L) => pushOptStr(L, pslDomain(utf8Arg(L, 1, 'kumo.string.psl_domain'))),
+    'kumo.string.psl_suffix': (L) => pushOptStr(L, pslSuffix(utf8Arg(L, 1, 'kumo.string.psl_suffix'))),
     'kumo.string.replacen': (L) => {
       const s = str(L, 1);
       const from = str(L, 2);
