@@ -193,6 +193,7 @@ function memberItems(base: LType, sep: '.' | ':', start: number, end: number, se
 function moduleMemberItems(module: string, exports: ModuleExports, sep: '.' | ':', start: number, end: number): CompletionItem[] {
   const items: CompletionItem[] = [];
   for (const m of exports.members.values()) {
+    if (m.name.startsWith('__')) continue; // metamethods (`M.__index = M`)
     const item: CompletionItem = { label: m.name, kind: m.kind === 'function' ? (m.method ? 'method' : 'function') : 'field', detail: memberSignature(module, m), replaceStart: start, replaceEnd: end };
     if (m.doc) item.documentation = renderDoc(m.doc);
     if (m.kind === 'function') {

@@ -138,7 +138,8 @@ class Inference {
           if (isModule) this.complete = false;
           break;
         case 'arg':
-          if (!u.callee || !READERS.has(u.callee)) this.complete = false;
+          // Read by the callee, or the metatable of another table (`setmetatable(obj, M)`): its members stay.
+          if (!u.callee || !(READERS.has(u.callee) || (u.callee === 'setmetatable' && u.index === 1))) this.complete = false;
           break;
         case 'read':
           this.complete = false;

@@ -23,8 +23,8 @@ export type RefUse =
   | { k: 'index'; key?: string; write: boolean; value?: lp.Expression; valueBase?: number; statementStart?: number }
   /** `x(...)`. */
   | { k: 'call' }
-  /** Passed as an argument to a call of the global or local named `callee`. */
-  | { k: 'arg'; callee?: string }
+  /** Passed as argument `index` (0-based) to a call of the global or local named `callee`. */
+  | { k: 'arg'; callee?: string; index: number }
   /** Only inspected: an operand of `==`, `~=`, `not`, `#`, or a condition. */
   | { k: 'inspect' }
   /** The operand of the chunk's own `return`. */
@@ -142,6 +142,9 @@ class Resolver {
           const v = s.variables[i];
           if (e.type === 'FunctionDeclaration' && v && v.type === 'MemberExpression' && v.base.type === 'Identifier') {
             this.functionDecl(e, scope, this.range(e)[0], scope.lookup(v.base.name) ?? null);
+          } else if (e.type === 'Identifier' && v && v.type === 'MemberExpression' && v.base.type === 'Identifier' && v.base.name === e.name) {
+            // `M.__index = M`: stored in itself, it goes nowhere new.
+            this.ref(e, scope, { k: 'inspect' });
           } else this.expr(e, scope);
         });
         s.variables.forEach((v, i) => this.target(v, scope, s.init[i], at));
@@ -279,10 +282,10 @@ class Resolver {
 
   private args(callee: lp.Expression, args: lp.Expression[], scope: RScope): void {
     const calleeName = callee.type === 'Identifier' ? callee.name : undefined;
-    for (const a of args) {
-      if (a.type === 'Identifier') this.ref(a, scope, calleeName ? { k: 'arg', callee: calleeName } : { k: 'arg' });
+    args.forEach((a, index) => {
+      if (a.type === 'Identifier') this.ref(a, scope, calleeName ? { k: 'arg', callee: calleeName, index } : { k: 'arg', index });
       else this.expr(a, scope);
-    }
+    });
   }
 
   private callee(base: lp.Expression, scope: RScope): void {

@@ -76,6 +76,10 @@ test('exports: `return { ... }` and what makes a member list incomplete', () => 
     'return { [key] = 1 }\n',
   ];
   for (const src of incomplete) assert.equal(exportsOf(src)?.complete, false, src);
+  // The class shape: M is the metatable of its instances and its own __index.
+  const cls = exportsOf('local M = {}\nM.__index = M\nfunction M.new(n)\n  return setmetatable({ n = n }, M)\nend\nfunction M:size()\n  return self.n\nend\nreturn M\n')!;
+  assert.ok(cls.complete);
+  assert.deepEqual([...cls.members.keys()], ['__index', 'new', 'size']);
   // Reading it (pairs, comparisons, member calls) keeps it complete.
   assert.ok(exportsOf('local mod = {}\nfunction mod.f() for k in pairs(mod) do end if mod == nil then end mod.g() end\nfunction mod.g() end\nreturn mod\n')!.complete);
   // No readable table: no exports at all.
