@@ -11,6 +11,7 @@ import { dnsFunctions } from './dns';
 import { memoizeFunctions } from './memoize';
 import { httpFunctions } from './http';
 import { fsFunctions } from './fs';
+import { asyncFileFunctions } from './async-file';
 import { messageFunctions } from './message';
 import { rejectFunctions } from './reject';
 import { throttleFunctions } from './throttle';
@@ -29,6 +30,7 @@ export function allKumoFunctions(ctx: KumoContext): KumoFunctions {
     ...memoizeFunctions(ctx),
     ...httpFunctions(ctx),
     ...fsFunctions(ctx),
+    ...asyncFileFunctions(ctx),
     ...messageFunctions(ctx),
     ...rejectFunctions(ctx),
     ...throttleFunctions(ctx),
