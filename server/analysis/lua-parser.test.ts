@@ -158,6 +158,8 @@ test('Lua 5.4 attributes are parsed natively and reported beside the tree', () =
   assert.deepEqual(stripAttributes(src).attributes, r.attributes);
   // Not an attribute: the statement ends and `<` starts the next one, as luaparse saw it.
   assert.throws(() => parseLua54('local x < y\n'), { index: 8, message: "unexpected symbol '<' near 'y'" });
+  // ... also when the text after it would not even lex: the `<` fails first.
+  assert.throws(() => parseLua54('local x <y\\q> = 1\n'), { index: 8, message: "unexpected symbol '<' near 'y'" });
   // `>=` is one token in Lua 5.4.
   assert.throws(() => parseLua54('local x <const>= 1\n'), { index: 8, message: "unexpected symbol '<' near 'const'" });
 });

@@ -15,7 +15,7 @@
  */
 import type * as lp from 'luaparse';
 import type { LocalAttribute } from '../../runtime/lua/attributes';
-import { Lexer, MSG, Tok, TOKEN_TEXT, KEYWORD_FIRST, PUNCT_FIRST, lineAt } from './lua-lexer';
+import { Lexer, LuaSyntaxError, MSG, Tok, TOKEN_TEXT, KEYWORD_FIRST, PUNCT_FIRST, lineAt } from './lua-lexer';
 
 export { LuaSyntaxError } from './lua-lexer';
 
@@ -325,9 +325,15 @@ class Parser extends Lexer {
   private attribute(id: lp.Identifier): void {
     if (this.la !== Tok.Name) return;
     // Peek at the token after the name, then put the lookahead back.
+    // (A lexical error there is not reported early: as plain `<`, the `<` fails first.)
     const { pos, la, lStart, lEnd, lNum } = this;
-    this.lex();
-    const closes = (this.la as Tok) === Tok.Gt; // (lex() changed it)
+    let closes = false;
+    try {
+      this.lex();
+      closes = (this.la as Tok) === Tok.Gt; // (lex() changed it)
+    } catch (e) {
+      if (!(e instanceof LuaSyntaxError)) throw e;
+    }
     const end = this.lEnd;
     this.pos = pos;
     this.la = la;

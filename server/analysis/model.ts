@@ -5,7 +5,7 @@
  */
 import type * as lp from 'luaparse';
 import { getCatalog, type Catalog, type CatalogEntry } from '../../runtime/catalog/catalog';
-import type { ConfigKeyData, ConfigTableData, EventData, FunctionData, MethodData, ParamData, Versioned } from '../../runtime/catalog/schema';
+import type { ConfigKeyData, ConfigTableData, EventData, FieldData, FunctionData, MethodData, ObjectData, ParamData, Versioned } from '../../runtime/catalog/schema';
 import { suggest } from '../../runtime/catalog/suggest';
 import { parseTypeExpr, unionMembers, type TypeExpr } from '../../runtime/catalog/type-expr';
 import { availableIn, compareVersions, isVersion } from '../../runtime/catalog/versions';
@@ -213,6 +213,20 @@ function nodeRange(n: object): [number, number] {
   return r ? [r[0] + RANGE_BASE, r[1] + RANGE_BASE] : [RANGE_BASE, RANGE_BASE];
 }
 
+/** A node's start and end in the file, without the tuple (the walk asks for them often). */
+function startOf(n: object): number {
+  const r = (n as { range?: [number, number] }).range;
+  return r ? r[0] + RANGE_BASE : RANGE_BASE;
+}
+
+function endOf(n: object): number {
+  const r = (n as { range?: [number, number] }).range;
+  return r ? r[1] + RANGE_BASE : RANGE_BASE;
+}
+
+const NO_TYPES: LType[] = [];
+const RECORD_PARAMS: LType[] = [{ k: 'shape', name: RECORD_SHAPE }];
+
 const ROOT_END = Number.MAX_SAFE_INTEGER;
 const PENDING_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -326,6 +340,9 @@ class Analyzer {
   private rootEvents: RootEvent[] = [];
   private segStrings = new Map<string, number>();
   private segDynamic = new Set<EntityKind>();
+  /** The one expression whose type a `for ... in` header needs (see iteratorTypes), and that type once walked. */
+  private watched?: lp.Expression;
+  private watchedType: LType = UNKNOWN;
   private symbolBase = 0;
 
   constructor(text: string, private readonly settings: AnalysisSettings, private readonly cache?: AnalysisCache) {
@@ -398,7 +415,9 @@ class Analyzer {
     }
     m.insertions.push(...insertions);
     m.syntaxErrors += parsed.errors.length;
-    for (const [k, v] of this.segStrings) m.strings.set(k, (m.strings.get(k) ?? 0) + v);
+    // The first segment's counts become the file's (a one-off analysis usually has just the one segment).
+    if (m.strings.size === 0 && !this.cache) m.strings = this.segStrings;
+    else for (const [k, v] of this.segStrings) m.strings.set(k, (m.strings.get(k) ?? 0) + v);
     for (const k of this.segDynamic) m.dynamicDefinitions.add(k);
     if (!this.cache) return undefined;
     return {
@@ -465,7 +484,7 @@ class Analyzer {
   /** Records a type change of a root-scope local made while walking (so cached segments can replay it). */
   private retype(sym: SymbolInfo, type: LType): void {
     sym.type = type;
-    if (this.root.vars.get(sym.name) === sym) {
+    if (this.cache && this.root.vars.get(sym.name) === sym) {
       this.rootEvents.push({ name: sym.name, type });
       this.noteRoot(sym.name, type);
     }
@@ -552,11 +571,14 @@ class Analyzer {
 
   private declare(scope: Scope, name: string, start: number, end: number, type: LType): SymbolInfo {
     const sym: SymbolInfo = { name, type, start, end, scopeEnd: scope.end };
-    const attr = this.attrByOffset.get(start);
-    if (attr) sym.attr = attr;
+    if (this.attrByOffset.size) {
+      const attr = this.attrByOffset.get(start);
+      if (attr) sym.attr = attr;
+    }
     scope.vars.set(name, sym);
     this.model.symbols.push(sym);
-    if (scope === this.root) {
+    // Root-scope events only matter to cached segments (one-off analyses have no cache).
+    if (scope === this.root && this.cache) {
       this.rootEvents.push({ decl: this.model.symbols.length - 1 - this.symbolBase, type });
       this.noteRoot(name, type);
     }
@@ -566,21 +588,25 @@ class Analyzer {
   private statement(s: lp.Statement, scope: Scope): void {
     switch (s.type) {
       case 'LocalStatement': {
-        const types = s.init.map((e) => this.expr(e, scope));
-        s.variables.forEach((v, i) => {
-          const [a, b] = nodeRange(v);
-          this.declare(scope, v.name, a, b, types[i] ?? UNKNOWN);
-        });
+        // All values are evaluated before any of the names is declared.
+        const vars = s.variables;
+        const types = this.exprList(s.init, scope);
+        for (let i = 0; i < vars.length; i++) {
+          const v = vars[i];
+          this.declare(scope, v.name, startOf(v), endOf(v), types[i] ?? UNKNOWN);
+        }
         return;
       }
       case 'AssignmentStatement': {
-        s.variables.forEach((v, i) => {
+        const vars = s.variables;
+        for (let i = 0; i < vars.length; i++) {
+          const v = vars[i];
           if (v.type === 'MemberExpression' && v.base.type === 'Identifier' && v.base.name === 'package' && v.identifier.name === 'path' && s.init[i]) {
             for (const piece of stringPieces(s.init[i])) for (const t of piece.split(';')) if (t.includes('?')) this.model.packagePaths.push(t);
           }
-        });
-        const types = s.init.map((e) => this.expr(e, scope));
-        s.variables.forEach((v, i) => this.assignTarget(v, scope, types[i] ?? UNKNOWN));
+        }
+        const types = this.exprList(s.init, scope);
+        for (let i = 0; i < vars.length; i++) this.assignTarget(vars[i], scope, types[i] ?? UNKNOWN);
         return;
       }
       case 'CallStatement':
@@ -591,57 +617,63 @@ class Analyzer {
         return;
       case 'ReturnStatement': {
         const frame = this.frames[this.frames.length - 1];
-        const types = s.arguments.map((a) => this.expr(a, scope));
+        const types = this.exprList(s.arguments, scope);
         const first = s.arguments[0];
-        const [a, b] = first ? nodeRange(first) : nodeRange(s);
-        frame.returns.push({ node: first, type: types[0] ?? UNKNOWN, start: a, end: b });
+        const at = first ?? s;
+        frame.returns.push({ node: first, type: types[0] ?? UNKNOWN, start: startOf(at), end: endOf(at) });
         return;
       }
       case 'IfStatement':
         this.conditional++;
         for (const c of s.clauses) {
           if (c.type !== 'ElseClause') this.expr(c.condition, scope);
-          this.block(c.body, new Scope(scope, nodeRange(c)[1]));
+          this.block(c.body, new Scope(scope, endOf(c)));
         }
         this.conditional--;
         return;
       case 'WhileStatement':
         this.conditional++;
         this.expr(s.condition, scope);
-        this.block(s.body, new Scope(scope, nodeRange(s)[1]));
+        this.block(s.body, new Scope(scope, endOf(s)));
         this.conditional--;
         return;
       case 'RepeatStatement': {
         this.conditional++;
-        const inner = new Scope(scope, nodeRange(s)[1]);
+        const inner = new Scope(scope, endOf(s));
         this.block(s.body, inner);
         this.expr(s.condition, inner);
         this.conditional--;
         return;
       }
       case 'DoStatement':
-        this.block(s.body, new Scope(scope, nodeRange(s)[1]));
+        this.block(s.body, new Scope(scope, endOf(s)));
         return;
       case 'ForNumericStatement': {
         this.expr(s.start, scope);
         this.expr(s.end, scope);
         if (s.step) this.expr(s.step, scope);
-        const inner = new Scope(scope, nodeRange(s)[1]);
-        const [a, b] = nodeRange(s.variable);
-        this.declare(inner, s.variable.name, a, b, UNKNOWN);
+        const inner = new Scope(scope, endOf(s));
+        this.declare(inner, s.variable.name, startOf(s.variable), endOf(s.variable), UNKNOWN);
         this.conditional++;
         this.block(s.body, inner);
         this.conditional--;
         return;
       }
       case 'ForGenericStatement': {
-        const itTypes = s.iterators.map((e) => this.expr(e, scope));
-        const varTypes = this.iteratorTypes(s.iterators, itTypes, scope);
-        const inner = new Scope(scope, nodeRange(s)[1]);
-        s.variables.forEach((v, i) => {
-          const [a, b] = nodeRange(v);
-          this.declare(inner, v.name, a, b, varTypes[i] ?? UNKNOWN);
-        });
+        const { watched, watchedType } = this;
+        this.watched = iteratorOperand(s.iterators[0]);
+        this.watchedType = UNKNOWN;
+        const itTypes = this.exprList(s.iterators, scope);
+        const operandType = this.watchedType;
+        this.watched = watched;
+        this.watchedType = watchedType;
+        const varTypes = this.iteratorTypes(s.iterators, itTypes, scope, operandType);
+        const inner = new Scope(scope, endOf(s));
+        const vars = s.variables;
+        for (let i = 0; i < vars.length; i++) {
+          const v = vars[i];
+          this.declare(inner, v.name, startOf(v), endOf(v), varTypes[i] ?? UNKNOWN);
+        }
         this.conditional++;
         this.block(s.body, inner);
         this.conditional--;
@@ -652,17 +684,29 @@ class Analyzer {
     }
   }
 
+  /** Types of a list of expressions, walked in order (most lists hold one). */
+  private exprList(list: lp.Expression[], scope: Scope): LType[] {
+    if (list.length === 0) return NO_TYPES;
+    if (list.length === 1) {
+      const t = this.expr(list[0], scope);
+      return t === UNKNOWN ? NO_TYPES : [t];
+    }
+    const types: LType[] = [];
+    for (const e of list) types.push(this.expr(e, scope));
+    return types;
+  }
+
   /** Types of `for` variables: `ipairs(array<T>)` gives T; `obj:batches()` gives what its description names. */
-  private iteratorTypes(iterators: lp.Expression[], types: LType[], scope: Scope): LType[] {
+  private iteratorTypes(iterators: lp.Expression[], types: LType[], scope: Scope, operandType: LType): LType[] {
     const first = iterators[0];
     if (!first) return [];
     if (first.type === 'CallExpression' && first.base.type === 'Identifier' && (first.base.name === 'ipairs' || first.base.name === 'pairs') && !scope.lookup(first.base.name)) {
-      const argType = typeOfNode(first.arguments[0]);
+      const argType = operandType;
       if (argType.k === 'array') return [UNKNOWN, argType.of];
       return [];
     }
     if (first.type === 'CallExpression' && first.base.type === 'MemberExpression' && first.base.indexer === ':') {
-      const objType = typeOfNode(first.base.base);
+      const objType = operandType;
       if (objType.k === 'object') {
         const method = this.catalog.getMethod(objType.name, first.base.identifier.name);
         if (method && method.returns === 'function' && method.description) return [this.typeFromDescription(method.description)];
@@ -706,11 +750,12 @@ class Analyzer {
     }
   }
 
-  private functionDecl(s: lp.FunctionDeclaration, scope: Scope, handlerEvent?: string, paramTypes: LType[] = []): LType {
+  private functionDecl(s: lp.FunctionDeclaration, scope: Scope, handlerEvent?: string, paramTypes: LType[] = NO_TYPES): LType {
     let sym: SymbolInfo | undefined;
     const id = s.identifier;
     if (id && id.type === 'Identifier') {
-      const [a, b] = nodeRange(id);
+      const a = startOf(id);
+      const b = endOf(id);
       if (s.isLocal) sym = this.declare(scope, id.name, a, b, { k: 'localfn', returns: UNKNOWN });
       else {
         const existing = scope.lookup(id.name);
@@ -723,15 +768,14 @@ class Analyzer {
     } else if (id && id.type === 'MemberExpression') {
       this.expr(id.base, scope);
     }
-    const [fa, fb] = nodeRange(s);
-    const inner = new Scope(scope, fb);
+    const fa = startOf(s);
+    const inner = new Scope(scope, endOf(s));
     if (id && id.type === 'MemberExpression' && id.indexer === ':') this.declare(inner, 'self', fa, fa, UNKNOWN);
-    s.parameters.forEach((p, i) => {
-      if (p.type === 'Identifier') {
-        const [a, b] = nodeRange(p);
-        this.declare(inner, p.name, a, b, paramTypes[i] ?? UNKNOWN);
-      }
-    });
+    const params = s.parameters;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (p.type === 'Identifier') this.declare(inner, p.name, startOf(p), endOf(p), paramTypes[i] ?? UNKNOWN);
+    }
     const frame: Frame = { returns: [] };
     if (handlerEvent !== undefined) frame.handlerEvent = handlerEvent;
     this.frames.push(frame);
@@ -740,11 +784,20 @@ class Analyzer {
     this.block(s.body, inner);
     this.conditional = savedConditional;
     this.frames.pop();
-    const typed = frame.returns.map((r) => r.type).filter((t) => t.k !== 'unknown');
-    const returns = typed.length && typed.every((t) => sameType(t, typed[0])) ? typed[0] : UNKNOWN;
+    // The returned type when every typed return agrees (sameType is false for kinds it cannot compare).
+    let returns: LType = UNKNOWN;
+    let first: LType | undefined;
+    for (const r of frame.returns) {
+      if (r.type.k === 'unknown') continue;
+      first ??= r.type;
+      if (!sameType(r.type, first)) {
+        first = undefined;
+        break;
+      }
+    }
+    if (first) returns = first;
     if (sym && sym.type.k === 'localfn') this.retype(sym, { k: 'localfn', returns });
     if (handlerEvent !== undefined) this.checkHandlerReturns(handlerEvent, frame);
-    void fa;
     return { k: 'localfn', returns };
   }
 
@@ -753,7 +806,7 @@ class Analyzer {
   private expr(e: lp.Expression | undefined, scope: Scope): LType {
     if (!e) return UNKNOWN;
     const t = this.exprInner(e, scope);
-    if (t.k !== 'unknown') (e as { inferred?: LType }).inferred = t;
+    if (e === this.watched) this.watchedType = t;
     return t;
   }
 
@@ -810,24 +863,18 @@ class Analyzer {
   private member(e: lp.MemberExpression, scope: Scope): LType {
     const base = this.expr(e.base, scope);
     const name = e.identifier.name;
-    const [a, b] = nodeRange(e.identifier);
+    const a = startOf(e.identifier);
+    const b = endOf(e.identifier);
     if (base.k === 'localmod' || base.k === 'extras') {
       this.model.moduleRefs.push({ module: base.k === 'extras' ? `policy-extras.${base.name}` : base.name, name, start: a, end: b, indexer: e.indexer === ':' ? ':' : '.' });
       return UNKNOWN;
     }
     if (base.k === 'module') {
-      const path = `${base.path}.${name}`;
-      const fn = this.catalog.getFunction(path);
-      if (fn) {
-        this.hover(a, b, { kind: 'entry', entry: { kind: 'function', name: path, fn } });
-        this.versionChecks(fn, path, a, b);
-        if (fn.kind === 'field') return this.typeFromString(fn.returns);
-        return { k: 'fn', fn };
-      }
-      const mod = this.catalog.getModule(path);
-      if (mod) {
-        this.hover(a, b, { kind: 'entry', entry: { kind: 'module', name: path, module: mod } });
-        return { k: 'module', path };
+      const found = this.moduleMember(base.path, name);
+      if (found) {
+        this.hover(a, b, found.hover);
+        if (found.fn) this.versionChecks(found.fn, found.path, a, b);
+        return found.type;
       }
       const parent = this.catalog.getModule(base.path);
       if (parent && e.indexer === '.' && !this.lookupAssigned(name)) {
@@ -839,18 +886,16 @@ class Analyzer {
     }
     if (base.k === 'object') {
       const obj = this.catalog.getObject(base.name);
-      const field = obj?.fields.find((f) => f.name === name);
-      if (obj && field) {
-        this.hover(a, b, { kind: 'entry', entry: { kind: 'field', name: `${obj.name}.${name}`, object: obj, field } });
-        this.versionChecks(field, `${obj.name}.${name}`, a, b);
-        return this.typeFromString(field.type);
-      }
-      const method = obj?.methods.find((m) => m.name === name);
-      if (obj && method) {
-        this.hover(a, b, { kind: 'entry', entry: { kind: 'method', name: `${obj.name}:${name}`, object: obj, method } });
+      const found = obj && this.objectMember(obj, name);
+      if (obj && found) {
+        this.hover(a, b, found.hover);
+        if (found.field) {
+          this.versionChecks(found.field, found.path, a, b);
+          return found.type;
+        }
         if (e.indexer === ':') {
-          this.versionChecks(method, `${obj.name}:${name}`, a, b);
-          return { k: 'fn', fn: methodAsFunction(obj.name, method) };
+          this.versionChecks(found.method!, found.path, a, b);
+          return found.type;
         }
         return UNKNOWN;
       }
@@ -863,7 +908,49 @@ class Analyzer {
     return UNKNOWN;
   }
 
+  /** `kumo.x` for module `kumo` and name `x`: what it is, its hover and type (names come from the text, so cached per module). */
+  private moduleMember(path: string, name: string): MemberInfo | undefined {
+    const cache = catalogCaches(this.catalog).modules;
+    let byName = cache.get(path);
+    if (!byName) cache.set(path, (byName = new Map()));
+    let found = byName.get(name);
+    if (found === undefined) {
+      const full = `${path}.${name}`;
+      const fn = this.catalog.getFunction(full);
+      const mod = fn ? undefined : this.catalog.getModule(full);
+      found = fn
+        ? { path: full, fn, hover: { kind: 'entry', entry: { kind: 'function', name: full, fn } }, type: fn.kind === 'field' ? this.typeFromString(fn.returns) : { k: 'fn', fn } }
+        : mod ? { path: full, hover: { kind: 'entry', entry: { kind: 'module', name: full, module: mod } }, type: { k: 'module', path: full } } : null;
+      byName.set(name, found);
+    }
+    return found ?? undefined;
+  }
+
+  /** A field or method of a catalog object, cached per object. */
+  private objectMember(obj: ObjectData, name: string): MemberInfo | undefined {
+    const cache = catalogCaches(this.catalog).objects;
+    let byName = cache.get(obj);
+    if (!byName) cache.set(obj, (byName = new Map()));
+    let found = byName.get(name);
+    if (found === undefined) {
+      const field = obj.fields.find((f) => f.name === name);
+      const method = field ? undefined : obj.methods.find((m) => m.name === name);
+      found = field
+        ? { path: `${obj.name}.${name}`, field, hover: { kind: 'entry', entry: { kind: 'field', name: `${obj.name}.${name}`, object: obj, field } }, type: this.typeFromString(field.type) }
+        : method ? { path: `${obj.name}:${name}`, method, hover: { kind: 'entry', entry: { kind: 'method', name: `${obj.name}:${name}`, object: obj, method } }, type: { k: 'fn', fn: methodAsFunction(obj.name, method) } } : null;
+      byName.set(name, found);
+    }
+    return found ?? undefined;
+  }
+
   private typeFromString(type: string): LType {
+    const cache = catalogCaches(this.catalog).types;
+    let t = cache.get(type);
+    if (!t) cache.set(type, (t = this.typeFromStringUncached(type)));
+    return t;
+  }
+
+  private typeFromStringUncached(type: string): LType {
     const t = parseTypeExpr(type);
     const members = unionMembers(t).filter((m) => !(m.kind === 'name' && m.name === 'nil'));
     if (members.length !== 1) return UNKNOWN;
@@ -888,40 +975,41 @@ class Analyzer {
       }
     }
     const calleeType = this.expr(base, scope);
-    const callee = calleeType.k === 'fn' ? calleeType.fn : undefined;
-    const [ca, cb] = nodeRange(e);
-    const calleeRange = base.type === 'MemberExpression' ? nodeRange(base.identifier) : nodeRange(base);
-
-    if (callee) this.recordCall(e, callee, args);
-    else if (base.type === 'MemberExpression') {
-      // m.fn(...) on a required module: the parameters are the module file's, looked up by the service.
-      const ref = this.model.moduleRefs[this.model.moduleRefs.length - 1];
-      if (ref && ref.start === nodeRange(base.identifier)[0]) {
-        this.recordCall(e, { name: `${ref.module}${ref.indexer}${ref.name}`, params: [], returns: 'any', description: '' }, args, { module: ref.module, name: ref.name, indexer: ref.indexer });
+    if (calleeType.k !== 'fn') {
+      if (base.type === 'MemberExpression') {
+        // m.fn(...) on a required module: the parameters are the module file's, looked up by the service.
+        const ref = this.model.moduleRefs[this.model.moduleRefs.length - 1];
+        if (ref && ref.start === startOf(base.identifier)) {
+          this.recordCall(e, { name: `${ref.module}${ref.indexer}${ref.name}`, params: [], returns: 'any', description: '' }, args, { module: ref.module, name: ref.name, indexer: ref.indexer });
+        }
       }
+      for (const arg of args) this.expr(arg, scope);
+      return calleeType.k === 'localfn' ? calleeType.returns : UNKNOWN;
     }
+    const callee = calleeType.fn;
+    const ca = startOf(e);
+    const cb = endOf(e);
+    const calleeNode = base.type === 'MemberExpression' ? base.identifier : base;
+    const calleeRange: [number, number] = [startOf(calleeNode), endOf(calleeNode)];
+    this.recordCall(e, callee, args);
 
     // kumo.on(name, function ... end)
-    if (callee?.name === 'kumo.on') {
+    if (callee.name === 'kumo.on') {
       this.onCall(args, scope, ca, cb);
       return UNKNOWN;
     }
-    const argTypes: LType[] = [];
-    const tableParamIndex = callee ? callee.params.findIndex((p) => /^table(\|nil)?$/.test(p.type)) : -1;
-    const table = callee ? this.catalog.tableParamOf(callee) : undefined;
-    args.forEach((arg, i) => {
-      if (table && i === tableParamIndex && arg.type === 'TableConstructorExpression') {
-        this.checkTable(arg, spaceOfTable(table, this.catalog), calleeRange, scope, callee!.name);
-        argTypes.push(UNKNOWN);
-      } else if (callee && arg.type === 'FunctionDeclaration' && takesRecord(callee.params[i]?.description)) {
-        argTypes.push(this.functionDecl(arg, scope, undefined, [{ k: 'shape', name: RECORD_SHAPE }]));
-      } else argTypes.push(this.expr(arg, scope));
-    });
-    if (callee) this.checkArgCount(callee, args, calleeRange);
-    if (callee?.removed && callee.replacement && callee.replacement_event) this.offerMigration(callee, args, ca, cb);
-    if (callee) return this.typeFromString(callee.returns);
-    if (calleeType.k === 'localfn') return calleeType.returns;
-    return UNKNOWN;
+    const facts = calleeFacts(callee, this.catalog);
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i];
+      if (facts.table && i === facts.tableParam && arg.type === 'TableConstructorExpression') {
+        this.checkTable(arg, spaceOfTable(facts.table, this.catalog), calleeRange, scope, callee.name);
+      } else if (arg.type === 'FunctionDeclaration' && facts.recordParams[i]) {
+        this.functionDecl(arg, scope, undefined, RECORD_PARAMS);
+      } else this.expr(arg, scope);
+    }
+    this.checkArgCount(callee, args, calleeRange, facts.required);
+    if (callee.removed && callee.replacement && callee.replacement_event) this.offerMigration(callee, args, ca, cb);
+    return this.typeFromString(callee.returns);
   }
 
   /**
@@ -952,37 +1040,31 @@ class Analyzer {
   }
 
   private recordCall(e: lp.Expression, fn: Pick<FunctionData, 'name' | 'params' | 'returns' | 'description'>, args: lp.Expression[], member?: CallContext['member']): void {
-    const [a, b] = nodeRange(e);
+    if (e.type !== 'CallExpression') return;
+    const b = endOf(e);
     const text = this.model.text;
-    const open = text.indexOf('(', nodeRange((e as lp.CallExpression).base)[1]);
-    if (e.type !== 'CallExpression' || open < 0 || open > b) return;
+    const open = text.indexOf('(', endOf(e.base));
+    if (open < 0 || open > b) return;
     const commas: number[] = [];
     let prevEnd = open + 1;
     for (let i = 1; i < args.length; i++) {
-      const start = nodeRange(args[i])[0];
+      const start = startOf(args[i]);
       const comma = text.lastIndexOf(',', start);
       commas.push(comma >= prevEnd ? comma : start - 1);
-      prevEnd = nodeRange(args[i])[1];
+      prevEnd = endOf(args[i]);
     }
     const end = text[b - 1] === ')' ? b - 1 : b;
     this.model.calls.push({
       start: open + 1, end, label: fn.name, params: fn.params, returns: fn.returns, doc: fn.description, commas, ...(member ? { member } : {}),
     });
-    void a;
   }
 
-  private checkArgCount(fn: FunctionData, args: lp.Expression[], [a, b]: [number, number]): void {
-    if (fn.kind === 'field') return;
+  /** `need`: the parameters up to the last non-optional one (calleeFacts). */
+  private checkArgCount(fn: FunctionData, args: lp.Expression[], [a, b]: [number, number], need: number): void {
+    if (fn.kind === 'field' || args.length >= need) return;
     const last = args[args.length - 1];
     const open = last && (last.type === 'CallExpression' || last.type === 'StringCallExpression' || last.type === 'TableCallExpression' || last.type === 'VarargLiteral');
-    const required = fn.params.filter((p) => !p.optional && !p.variadic && !/(^|\|)(nil|any)(\||$)/.test(p.type)).length;
-    // Required parameters are those before the last non-optional one.
-    let need = 0;
-    fn.params.forEach((p, i) => {
-      if (!p.optional && !p.variadic && !/(^|\|)(nil|any)(\||$)/.test(p.type)) need = i + 1;
-    });
-    void required;
-    if (!open && args.length < need) {
+    if (!open) {
       const missing = fn.params.slice(args.length, need).map((p) => p.name).join(', ');
       this.report('argument-count', a, b, `${fn.name} expects ${need === fn.params.length ? need : `at least ${need}`} argument${need === 1 ? '' : 's'}, got ${args.length} (missing ${missing}).`);
     }
@@ -1009,11 +1091,17 @@ class Analyzer {
     } else if (nameNode) this.expr(nameNode, scope);
     if (fnNode && fnNode.type === 'FunctionDeclaration') {
       const ev = event ? this.catalog.getEvent(event) : undefined;
-      const paramTypes = ev ? ev.params.map((p) => this.typeFromString(p.type)) : [];
-      this.functionDecl(fnNode, scope, event ?? '', paramTypes);
+      this.functionDecl(fnNode, scope, event ?? '', ev ? this.eventParamTypes(ev) : NO_TYPES);
     } else if (fnNode) this.expr(fnNode, scope);
-    for (const extra of args.slice(2)) this.expr(extra, scope);
+    for (let i = 2; i < args.length; i++) this.expr(args[i], scope);
     void ca;
+  }
+
+  private eventParamTypes(ev: EventData): LType[] {
+    const cache = catalogCaches(this.catalog).eventParams;
+    let types = cache.get(ev);
+    if (!types) cache.set(ev, (types = ev.params.map((p) => this.typeFromString(p.type))));
+    return types;
   }
 
   private checkOnPlacement(event: string, a: number, b: number): void {
@@ -1030,7 +1118,9 @@ class Analyzer {
   private checkHandlerReturns(event: string, frame: Frame): void {
     const ev: EventData | undefined = this.catalog.getEvent(event);
     if (!ev || !this.catalog.getObject(ev.returns)) return;
-    const producers = this.catalog.data.functions.filter((f) => f.returns === ev.returns && !f.removed).map((f) => f.name);
+    const cache = catalogCaches(this.catalog).producers;
+    let producers = cache.get(ev.returns);
+    if (!producers) cache.set(ev.returns, (producers = this.catalog.data.functions.filter((f) => f.returns === ev.returns && !f.removed).map((f) => f.name)));
     if (!producers.length) return;
     for (const r of frame.returns) {
       const n = r.node;
@@ -1047,23 +1137,18 @@ class Analyzer {
   // ---- config tables ----
 
   private checkTable(node: lp.TableConstructorExpression, space: KeySpace, reportRange: [number, number], scope: Scope, owner: string): void {
-    const [ta, tb] = nodeRange(node);
+    const ta = startOf(node);
     const present = new Set<string>();
-    this.model.tables.push({ start: ta, end: tb, space, present });
+    this.model.tables.push({ start: ta, end: endOf(node), space, present });
     let positional = 0;
     const links = space.table ? linksByTable().get(space.table.name) : undefined;
     const valuesByKey = links ? new Map<string, lp.Expression>() : undefined;
     for (const f of node.fields) {
-      let key: string | undefined;
-      let keyRange: [number, number] | undefined;
-      if (f.type === 'TableKeyString') {
-        key = f.key.name;
-        keyRange = nodeRange(f.key);
-      } else if (f.type === 'TableKey') {
-        if (f.key.type === 'StringLiteral') {
-          key = stringValue(f.key.raw);
-          keyRange = nodeRange(f.key);
-        } else {
+      let key: string;
+      if (f.type === 'TableKeyString') key = f.key.name;
+      else if (f.type === 'TableKey') {
+        if (f.key.type === 'StringLiteral') key = stringValue(f.key.raw);
+        else {
           this.expr(f.key, scope);
           this.expr(f.value, scope);
           continue;
@@ -1077,26 +1162,28 @@ class Analyzer {
       present.add(key);
       valuesByKey?.set(key, f.value);
       const info = space.keys.get(key);
-      if (space.mapValue && keyRange) {
+      const ka = startOf(f.key);
+      const kb = endOf(f.key);
+      if (space.mapValue) {
         const kk = space.mapKey && space.mapKey.kind === 'name' ? space.mapKey.name : undefined;
         if (kk && hasValueParser(kk)) {
           const check = checkValueString(kk, key);
           const simpleKey = f.type === 'TableKey' && (f.key as lp.StringLiteral).raw.length === key.length + 2;
-          if (check) this.valueResult(check, kk, `${space.label} key`, keyRange[0], keyRange[1], f.type === 'TableKeyString' ? keyRange[0] : simpleKey ? keyRange[0] + 1 : undefined, key);
+          if (check) this.valueResult(check, kk, `${space.label} key`, ka, kb, f.type === 'TableKeyString' ? ka : simpleKey ? ka + 1 : undefined, key);
         }
         this.checkValue(f.value, space.mapValue, undefined, scope, `${space.label}['${key}']`);
         continue;
       }
-      if (info && keyRange) {
-        this.hover(keyRange[0], keyRange[1], { kind: 'key', key: info });
-        if (info.data) this.versionChecks(info.data, info.qualified, keyRange[0], keyRange[1]);
+      if (info) {
+        this.hover(ka, kb, keyHover(info));
+        if (info.data) this.versionChecks(info.data, info.qualified, ka, kb);
         if (info.variantTable && f.value.type === 'TableConstructorExpression') {
-          this.checkTable(f.value, spaceOfTable(info.variantTable, this.catalog, false), keyRange, scope, owner);
+          this.checkTable(f.value, spaceOfTable(info.variantTable, this.catalog, false), [ka, kb], scope, owner);
         } else this.checkValue(f.value, parseTypeExpr(info.type), info, scope, info.qualified);
       } else {
-        if (keyRange && space.strict && key !== '' && space.keys.size) {
+        if (space.strict && key !== '' && space.keys.size) {
           const s = suggest(key, space.keys.keys());
-          this.report('unknown-config-key', keyRange[0], keyRange[1], `${space.label} has no key '${key}'.${didYouMean(s)}`, s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
+          this.report('unknown-config-key', ka, kb, `${space.label} has no key '${key}'.${didYouMean(s)}`, s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
         }
         this.expr(f.value, scope);
       }
@@ -1109,7 +1196,7 @@ class Analyzer {
       if (missing.length) {
         const last = node.fields[node.fields.length - 1];
         const text = this.model.text;
-        const insertAt = last ? nodeRange(last)[1] : ta + 1;
+        const insertAt = last ? endOf(last) : ta + 1;
         const lineStart = text.lastIndexOf('\n', ta) + 1;
         const baseIndent = /^[ \t]*/.exec(text.slice(lineStart, lineStart + 200))![0];
         this.report('missing-required-key', reportRange[0], reportRange[1], `${space.label} is missing required key${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')}.`, {
@@ -1159,46 +1246,45 @@ class Analyzer {
   }
 
   private checkValue(node: lp.Expression, type: TypeExpr, info: KeyInfo | undefined, scope: Scope, label: string): void {
-    const members = unionMembers(type);
-    const names = members.map((m) => (m.kind === 'name' ? m.name : m.kind));
-    const [a, b] = nodeRange(node);
-    const typeText = info?.type ?? names.join('|');
-    const all = (set: Set<string>) => names.every((n) => set.has(n));
-    const unknownName = (n: string) => !KIND_SETS.rejectsTable.has(n) && !['array', 'map', 'record', 'literal', 'function', 'table', 'nil'].includes(n);
+    const facts = typeFacts(type);
+    const { members, names } = facts;
+    const a = startOf(node);
+    const b = endOf(node);
+    const typeText = info?.type ?? facts.text;
     switch (node.type) {
       case 'StringLiteral': {
         this.expr(node, scope);
         const value = stringValue(node.raw);
         const simple = node.raw.length === value.length + 2;
-        const literalValues = members.filter((m) => m.kind === 'literal').map((m) => (m as { value: string }).value);
+        const literalValues = facts.literalValues;
         // A plain `string` key whose name is itself a value kind (`listen`) is checked as that kind.
-        const aliasKind = info && names.filter((n) => n !== 'nil').length === 1 && names.includes('string') && hasValueParser(info.name) ? info.name : undefined;
-        if (!aliasKind && names.some((n) => n === 'string' || n === 'any' || n === 'unknown' || (unknownName(n) && !hasValueParser(n) && n !== 'enum'))) return;
+        const aliasKind = info && facts.plainString && hasValueParser(info.name) ? info.name : undefined;
+        if (!aliasKind && facts.anyString) return;
         if (literalValues.includes(value)) return;
-        if (names.every((n) => NON_STRING.has(n) || n === 'array' || n === 'map' || n === 'record' || n === 'literal')) {
+        if (facts.noString) {
           if (literalValues.length) this.report('invalid-enum', a, b, `${label} must be one of ${literalValues.map((v) => `'${v}'`).join(', ')}.`);
           else this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a string.`);
           return;
         }
-        if (names.includes('enum') && info?.enum) {
+        if (facts.hasEnum && info?.enum) {
           if (info.enum.includes(value)) return;
           const s = suggest(value, info.enum);
           this.report('invalid-enum', simple ? a + 1 : a, simple ? b - 1 : b, `'${value}' is not a valid ${label}; expected one of ${info.enum.join(', ')}.${didYouMean(s)}`, s.length ? { fix: { kind: 'replace', title: 'Did you mean', replacements: s } } : {});
           return;
         }
-        const parsers = aliasKind ? [aliasKind] : names.filter((n) => hasValueParser(n));
-        if (parsers.length === 1) {
-          const check = checkValueString(parsers[0], value);
-          if (check) this.valueResult(check, parsers[0], label, a, b, simple ? a + 1 : undefined, value);
+        const parser = aliasKind ?? (facts.parsers.length === 1 ? facts.parsers[0] : undefined);
+        if (parser) {
+          const check = checkValueString(parser, value);
+          if (check) this.valueResult(check, parser, label, a, b, simple ? a + 1 : undefined, value);
         }
         return;
       }
       case 'NumericLiteral': {
-        if (all(KIND_SETS.rejectsNumber)) {
+        if (facts.rejectsNumber) {
           this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a number.`);
           return;
         }
-        const parsers = names.filter((n) => hasValueParser(n));
+        const parsers = facts.parsers;
         if (parsers.length === 1 && !names.includes('integer') && !names.includes('number')) {
           const raw = (node as lp.NumericLiteral).raw;
           const check = checkValueNumber(parsers[0], node.value, /[.eEpP]/.test(raw) && !/^0[xX][0-9a-fA-F]+$/.test(raw));
@@ -1207,15 +1293,15 @@ class Analyzer {
         return;
       }
       case 'BooleanLiteral':
-        if (all(KIND_SETS.rejectsBoolean)) this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a boolean.`);
+        if (facts.rejectsBoolean) this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a boolean.`);
         return;
       case 'FunctionDeclaration':
-        if (all(KIND_SETS.rejectsFunction)) this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a function.`);
-        if (takesRecord(info?.data?.description)) this.functionDecl(node, scope, undefined, [{ k: 'shape', name: RECORD_SHAPE }]);
+        if (facts.rejectsFunction) this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a function.`);
+        if (takesRecord(info?.data?.description)) this.functionDecl(node, scope, undefined, RECORD_PARAMS);
         else this.expr(node, scope);
         return;
       case 'TableConstructorExpression': {
-        if (all(KIND_SETS.rejectsTable)) {
+        if (facts.rejectsTable) {
           this.report('type-mismatch', a, b, `${label} expects ${typeText}, got a table.`);
           this.expr(node, scope);
           return;
@@ -1295,6 +1381,119 @@ class Analyzer {
   }
 }
 
+/** What checkValue needs to know about a type, computed once per (cached) type expression. */
+interface TypeFacts {
+  members: TypeExpr[];
+  /** Member names (`duration`, `nil`), or kinds for structured members (`array`, `literal`). */
+  names: string[];
+  text: string;
+  literalValues: string[];
+  /** Any string is acceptable: `string`, `any`, or a name with no value parser. */
+  anyString: boolean;
+  /** No member can be a string. */
+  noString: boolean;
+  /** Exactly `string` besides nil: the key's own name may be a value kind. */
+  plainString: boolean;
+  hasEnum: boolean;
+  /** Members with a value parser. */
+  parsers: string[];
+  rejectsNumber: boolean;
+  rejectsBoolean: boolean;
+  rejectsTable: boolean;
+  rejectsFunction: boolean;
+}
+
+const typeFactsCache = new WeakMap<TypeExpr, TypeFacts>();
+
+function typeFacts(type: TypeExpr): TypeFacts {
+  let f = typeFactsCache.get(type);
+  if (f) return f;
+  const members = unionMembers(type);
+  const names = members.map((m) => (m.kind === 'name' ? m.name : m.kind));
+  const all = (set: Set<string>) => names.every((n) => set.has(n));
+  const unknownName = (n: string) => !KIND_SETS.rejectsTable.has(n) && !['array', 'map', 'record', 'literal', 'function', 'table', 'nil'].includes(n);
+  f = {
+    members, names, text: names.join('|'),
+    literalValues: members.filter((m) => m.kind === 'literal').map((m) => (m as { value: string }).value),
+    anyString: names.some((n) => n === 'string' || n === 'any' || n === 'unknown' || (unknownName(n) && !hasValueParser(n) && n !== 'enum')),
+    noString: names.every((n) => NON_STRING.has(n) || n === 'array' || n === 'map' || n === 'record' || n === 'literal'),
+    plainString: names.filter((n) => n !== 'nil').length === 1 && names.includes('string'),
+    hasEnum: names.includes('enum'),
+    parsers: names.filter((n) => hasValueParser(n)),
+    rejectsNumber: all(KIND_SETS.rejectsNumber),
+    rejectsBoolean: all(KIND_SETS.rejectsBoolean),
+    rejectsTable: all(KIND_SETS.rejectsTable),
+    rejectsFunction: all(KIND_SETS.rejectsFunction),
+  };
+  typeFactsCache.set(type, f);
+  return f;
+}
+
+/** A resolved member (`kumo.make_queue_config`, `Message:sender`): hover, version data and type. */
+interface MemberInfo {
+  path: string;
+  hover: HoverInfo;
+  type: LType;
+  fn?: FunctionData;
+  field?: FieldData;
+  method?: MethodData;
+}
+
+/** Per-catalog memos of what the walk derives from catalog entries again and again. */
+interface CatalogCaches {
+  modules: Map<string, Map<string, MemberInfo | null>>;
+  objects: Map<ObjectData, Map<string, MemberInfo | null>>;
+  types: Map<string, LType>;
+  eventParams: Map<EventData, LType[]>;
+  producers: Map<string, string[]>;
+  callees: Map<FunctionData, CalleeFacts>;
+}
+
+const catalogCacheMap = new WeakMap<Catalog, CatalogCaches>();
+
+function catalogCaches(catalog: Catalog): CatalogCaches {
+  let c = catalogCacheMap.get(catalog);
+  if (!c) catalogCacheMap.set(catalog, (c = { modules: new Map(), objects: new Map(), types: new Map(), eventParams: new Map(), producers: new Map(), callees: new Map() }));
+  return c;
+}
+
+interface CalleeFacts {
+  /** The config table of its table parameter, and that parameter's index. */
+  table?: ConfigTableData;
+  tableParam: number;
+  /** Parameters documented as `function(record)`. */
+  recordParams: boolean[];
+  /** Arguments needed: up to the last parameter that is neither optional, variadic nor nil-able. */
+  required: number;
+}
+
+function calleeFacts(fn: FunctionData, catalog: Catalog): CalleeFacts {
+  const cache = catalogCaches(catalog).callees;
+  let f = cache.get(fn);
+  if (!f) {
+    let required = 0;
+    fn.params.forEach((p, i) => {
+      if (!p.optional && !p.variadic && !/(^|\|)(nil|any)(\||$)/.test(p.type)) required = i + 1;
+    });
+    f = {
+      table: catalog.tableParamOf(fn),
+      tableParam: fn.params.findIndex((p) => /^table(\|nil)?$/.test(p.type)),
+      recordParams: fn.params.map((p) => takesRecord(p.description)),
+      required,
+    };
+    cache.set(fn, f);
+  }
+  return f;
+}
+
+const keyHovers = new WeakMap<KeyInfo, HoverInfo>();
+
+function keyHover(key: KeyInfo): HoverInfo {
+  let h = keyHovers.get(key);
+  if (!h) keyHovers.set(key, (h = { kind: 'key', key }));
+  return h;
+}
+
 function typeText(t: TypeExpr): string {
   switch (t.kind) {
     case 'name': return t.name;
@@ -1342,6 +1541,14 @@ function keyInfoOf(table: ConfigTableData, name: string, k: ConfigKeyData): KeyI
 }
 
 export function methodAsFunction(objName: string, m: MethodData): FunctionData {
+  let fn = methodFunctions.get(m);
+  if (!fn) methodFunctions.set(m, (fn = methodAsFunctionUncached(objName, m)));
+  return fn;
+}
+
+const methodFunctions = new WeakMap<MethodData, FunctionData>();
+
+function methodAsFunctionUncached(objName: string, m: MethodData): FunctionData {
   return {
     name: `${objName}:${m.name}`, kind: 'function', params: m.params, returns: m.returns, async: m.async, source: null, binaries: [],
     description: m.description ?? '', ...(m.since ? { since: m.since } : {}), ...(m.deprecated ? { deprecated: m.deprecated } : {}),
@@ -1402,8 +1609,12 @@ function takesRecord(description: string | undefined): boolean {
   return !!description && /function\s*\(\s*record\s*\)/i.test(description);
 }
 
-function typeOfNode(n: lp.Node | undefined): LType {
-  return (n as { inferred?: LType } | undefined)?.inferred ?? UNKNOWN;
+/** The operand whose type iteratorTypes reads: the argument of `ipairs(x)`/`pairs(x)`, the object of `obj:m()`. */
+function iteratorOperand(first: lp.Expression | undefined): lp.Expression | undefined {
+  if (!first || first.type !== 'CallExpression') return undefined;
+  if (first.base.type === 'Identifier') return first.arguments[0];
+  if (first.base.type === 'MemberExpression' && first.base.indexer === ':') return first.base.base;
+  return undefined;
 }
 
 export { compareVersions };

@@ -17,33 +17,58 @@ function wrap(result: ParseResult<NormalizedValue> | undefined): ValueCheck | un
   return result.ok ? { result, display: result.value.description } : { result };
 }
 
-/** The parsers are pure, and a policy repeats its literals on every keystroke: remember recent verdicts. */
-const cache = new Map<string, ValueCheck | undefined>();
+/**
+ * The parsers are pure, and a policy repeats its literals on every keystroke: remember recent verdicts, by
+ * kind then text (no key string to build and hash per look-up). null: the parser answered undefined.
+ */
+const cache = new Map<string, Map<string | number, ValueCheck | null>>();
+let cached = 0;
 const CACHE_LIMIT = 20_000;
 
-function remember(key: string, compute: () => ValueCheck | undefined): ValueCheck | undefined {
-  if (cache.has(key)) return cache.get(key);
-  let v: ValueCheck | undefined;
-  try {
-    v = compute();
-  } catch {
-    v = undefined;
+function verdicts(kind: string): Map<string | number, ValueCheck | null> {
+  let m = cache.get(kind);
+  if (!m) cache.set(kind, (m = new Map()));
+  return m;
+}
+
+function store(m: Map<string | number, ValueCheck | null>, key: string | number, v: ValueCheck | undefined): ValueCheck | undefined {
+  if (cached >= CACHE_LIMIT) {
+    for (const k of cache.values()) k.clear();
+    cached = 0;
   }
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, v);
+  m.set(key, v ?? null);
+  cached++;
   return v;
 }
 
 /** Checks `text` as a value of catalog type name `kind` (`duration`, `throttle`, `cidr`, ...). */
 export function checkValueString(kind: string, text: string): ValueCheck | undefined {
-  return remember(`${kind}\0s\0${text}`, () => wrap(validateValue(kind, text)));
+  const m = verdicts(kind);
+  const hit = m.get(text);
+  if (hit !== undefined) return hit ?? undefined;
+  let v: ValueCheck | undefined;
+  try {
+    v = wrap(validateValue(kind, text));
+  } catch {
+    v = undefined;
+  }
+  return store(m, text, v);
 }
 
 /** Checks a Lua number literal (`float` when written with a point or exponent). */
 export function checkValueNumber(kind: string, value: number, float: boolean): ValueCheck | undefined {
   const k = getValueKind(kind);
   if (!k || !k.accepts.includes(float ? 'float' : 'integer')) return undefined;
-  return remember(`${kind}\0${float ? 'f' : 'i'}\0${value}`, () => wrap(k.validate(value, { float })));
+  const m = verdicts(`${kind}\0${float ? 'f' : 'i'}`);
+  const hit = m.get(value);
+  if (hit !== undefined) return hit ?? undefined;
+  let v: ValueCheck | undefined;
+  try {
+    v = wrap(k.validate(value, { float }));
+  } catch {
+    v = undefined;
+  }
+  return store(m, value, v);
 }
 
 export function hasValueParser(kind: string): boolean {
