@@ -8,6 +8,7 @@ import { lua, lauxlib, LuaState, lstr, raise, T, toJsString } from './lua-api';
 import type { Catalog } from '../catalog/catalog';
 import type { Scheduler } from './scheduler';
 import type { LuaError } from './errors';
+import { recordRegistrar } from './kumo/registrars';
 
 export interface EventTrace {
   name: string;
@@ -63,6 +64,7 @@ export class EventRegistry {
       return raise(L, `kumo.on('${name}', ...) was called while handling the '${current}' event; ` +
         'handlers must be registered when the policy is loaded (only the main event of a script may register more)');
     }
+    recordRegistrar(L, name);
     const list = this.handlers.get(name) ?? [];
     if (list.length > 0 && !this.allowsMultiple(name)) {
       lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, list[0]);

@@ -15,6 +15,7 @@ import { asyncFileFunctions } from './async-file';
 import { messageFunctions } from './message';
 import { rejectFunctions } from './reject';
 import { throttleFunctions } from './throttle';
+import { registrarFunctions } from './registrars';
 import { jsonlFunctions } from '../../tailer-lua/jsonl';
 
 export function allKumoFunctions(ctx: KumoContext): KumoFunctions {
@@ -34,6 +35,7 @@ export function allKumoFunctions(ctx: KumoContext): KumoFunctions {
     ...messageFunctions(ctx),
     ...rejectFunctions(ctx),
     ...throttleFunctions(ctx),
+    ...registrarFunctions(),
     ...jsonlFunctions(() => ({ host: ctx.host, log: ctx.log })),
   };
 }

@@ -249,3 +249,41 @@ test('a DNS settings file (JSON or a zone file) feeds the offline resolver', asy
   await zone.engine.runString(`print(require('kumo').dns.lookup_mx('z.test').hosts[1])`);
   assert.equal(printed(zone), 'mx.z.test.\n');
 });
+
+test('kumo.get_event_registrars lists the call stack of every kumo.on call, as kumod records them', async () => {
+  const dir = tempPolicy({
+    'init.lua': `local kumo = require 'kumo'
+local function reg(name) kumo.on(name, function() end) end
+kumo.on('get_egress_path_config', function() end)
+reg('smtp_server_message_received')
+local ok = pcall(kumo.on, 'get_egress_path_config', function() end)
+require 'sub'
+kumo.on('main', function()
+  local function show(name)
+    local r = kumo.get_event_registrars(name)
+    if r == nil then return print(name, nil) end
+    for i, stack in ipairs(r) do print(name, i, table.concat(stack, ' ')) end
+  end
+  show('get_egress_path_config')
+  show('smtp_server_message_received')
+  show('init')
+  show('never')
+  print(ok, kumo.get_event_registrars('init') == kumo.get_event_registrars('init'))
+end)
+`,
+    'sub.lua': `require('kumo').on('init', function() end)\n`,
+  });
+  const c = capturingEngine(dir);
+  await c.engine.loadPolicy(join(dir, 'init.lua'));
+  await c.engine.fireEvent('main');
+  assert.equal(printed(c), [
+    'get_egress_path_config\t1\tinit.lua:3',
+    // the refused second registration of a single-handler event is recorded too (kumod records first)
+    'get_egress_path_config\t2\t[C]:0 init.lua:5',
+    'smtp_server_message_received\t1\tinit.lua:2 init.lua:4',
+    'init\t1\tsub.lua:1 [C]:0 init.lua:6',
+    'never\tnil',
+    'false\ttrue',
+    '',
+  ].join('\n'));
+});
