@@ -201,15 +201,16 @@ export function paramLabels(m: ModuleMember): string[] {
   });
 }
 
-/** The doc comment as markdown: `@param` lines become a list. */
+/** The doc comment as markdown: its prose, then the `@param` and `@return` lines as a list. */
 export function renderDoc(doc: string): string {
-  const out: string[] = [];
+  const prose: string[] = [];
+  const tags: string[] = [];
   for (const line of doc.split('\n')) {
     const p = /^@param\s+(\S+?)\??\s+(\S+)\s*(.*)$/.exec(line);
     const r = /^@return\s+(\S+)\s*(.*)$/.exec(line);
-    if (p) out.push(`- \`${p[1]}\` (${p[2]})${p[3] ? `: ${p[3]}` : ''}`);
-    else if (r) out.push(`- returns ${r[1]}${r[2] ? `: ${r[2]}` : ''}`);
-    else out.push(line);
+    if (p) tags.push(`- \`${p[1]}\` (${p[2]})${p[3] ? `: ${p[3]}` : ''}`);
+    else if (r) tags.push(`- returns ${r[1]}${r[2] ? `: ${r[2]}` : ''}`);
+    else prose.push(line);
   }
-  return out.join('\n');
+  return [prose.join('\n').trim(), tags.join('\n')].filter(Boolean).join('\n\n');
 }
