@@ -9,6 +9,7 @@ import { lua, lauxlib, lualib, LuaState, lstr, getString, raise, T, toJsString, 
 import { ChunkNames } from './chunk-names';
 import { errorFromThread } from './errors';
 import { lowerLua54, LuaCompileError } from '../lua/lower54';
+import { DEFAULT_POLICY_EXTRAS_DIR, KUMOD_PACKAGE_PATH } from '../lua/kumod-paths';
 import { installCloseHelpers } from './close-helpers';
 import { installProtectedCalls } from './pcall';
 import { installIoFiles } from './io-files';
@@ -24,7 +25,7 @@ export class ScriptExit {
   constructor(readonly code: number) {}
 }
 
-export const DEFAULT_POLICY_EXTRAS_DIR = '/opt/kumomta/share/policy-extras';
+export { DEFAULT_POLICY_EXTRAS_DIR } from '../lua/kumod-paths';
 
 export interface HostOptions extends SchedulerOptions {
   /** Directory of the policy: first on package.path and the base of displayed chunk names (default: cwd). */
@@ -305,10 +306,7 @@ export class LuaHost {
       join(this.policyDir, '?/init.lua'),
       ...extraPath,
       // kumod's own prefixes, then Lua's defaults.
-      '/opt/kumomta/share/?.lua',
-      '/opt/kumomta/share/?/init.lua',
-      '/opt/kumomta/etc/policy/?.lua',
-      '/opt/kumomta/etc/policy/?/init.lua',
+      ...KUMOD_PACKAGE_PATH,
       '/usr/local/share/lua/5.4/?.lua',
       '/usr/local/share/lua/5.4/?/init.lua',
       './?.lua',

@@ -33,7 +33,7 @@ interface Doc {
 }
 
 /** Where KumoMTA installs its policy helpers; the default of `policyExtrasPath` when it exists (hosts check). */
-export const DEFAULT_POLICY_EXTRAS_DIR = '/opt/kumomta/share/policy-extras';
+export { DEFAULT_POLICY_EXTRAS_DIR } from '../../runtime/lua/kumod-paths';
 
 const LUA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LUA_KEYWORDS = new Set(['and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for', 'function', 'goto', 'if', 'in', 'local', 'nil', 'not', 'or', 'repeat', 'return', 'then', 'true', 'until', 'while']);
