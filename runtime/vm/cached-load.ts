@@ -9,19 +9,11 @@ import type { ChunkCache } from './chunk-cache';
 /** The function on top of L's stack as bytecode (with debug information). */
 function dumpTop(L: LuaState): Uint8Array {
   const parts: Uint8Array[] = [];
-  let size = 0;
   lua.lua_dump(L, (_L: LuaState, b: Uint8Array, n: number) => {
     parts.push(b.slice(0, n));
-    size += n;
     return 0;
   }, null, false);
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return Buffer.concat(parts);
 }
 
 /**
