@@ -81,7 +81,9 @@ class Parser extends Lexer {
     this.reset(src);
     this.attributes = [];
     this.depth = this.localTop = this.fLoops = 0;
-    this.labels.length = this.deferred.length = 0;
+    // (Fresh arrays: truncating by `length = 0` costs more than a small parse.)
+    if (this.labels.length) this.labels = [];
+    if (this.deferred.length) this.deferred = [];
     this.fGotos = null;
     this.fVararg = true;
     this.fBase = 0;
@@ -96,8 +98,9 @@ class Parser extends Lexer {
       const end = body.length ? this.prevEnd : this.tEnd;
       return { ast: { type: 'Chunk', body, range: [start, end] } as lp.Chunk, attributes: this.attributes };
     } finally {
+      // Names may be slices that keep the source alive.
       this.src = '';
-      this.localNames.length = 0;
+      if (this.localNames.length) this.localNames = [];
     }
   }
 

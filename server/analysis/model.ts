@@ -331,15 +331,17 @@ class Analyzer {
   /** Member names the file assigns anywhere (`t.x = ...`, `function t.x()`); built on first need. */
   private assigned?: Set<string>;
   /** Look-ups of `assigned` made while walking the current segment, checked again before reusing it. */
-  private memberLookups: Array<[string, boolean]> = [];
+  private memberLookups!: Array<[string, boolean]>;
   private readonly target?: string;
-  private readonly attrByOffset = new Map<number, string>();
+  /** Local attributes by the offset of their name; created for the few files that have any. */
+  private attrByOffset?: Map<number, string>;
   private root!: Scope;
   /** Hash of every root-scope declaration and type change so far: part of a segment's cache key. */
   private rootSig = 2166136261;
-  private rootEvents: RootEvent[] = [];
-  private segStrings = new Map<string, number>();
-  private segDynamic = new Set<EntityKind>();
+  // Per segment, set by walkSegment.
+  private rootEvents!: RootEvent[];
+  private segStrings!: Map<string, number>;
+  private segDynamic!: Set<EntityKind>;
   /** The one expression whose type a `for ... in` header needs (see iteratorTypes), and that type once walked. */
   private watched?: lp.Expression;
   private watchedType: LType = UNKNOWN;
@@ -400,7 +402,7 @@ class Analyzer {
     RANGE_BASE = base;
     for (const e of parsed.errors) this.report('syntax-error', e.start + base, e.end + base, e.message);
     for (const a of parsed.attributes) {
-      this.attrByOffset.set(a.nameOffset + base, a.kind);
+      (this.attrByOffset ??= new Map()).set(a.nameOffset + base, a.kind);
       if (a.kind !== 'const' && a.kind !== 'close') this.report('unknown-attribute', a.start + base, a.end + base, `Unknown attribute '<${a.kind}>': Lua 5.4 knows <const> and <close>.`);
     }
     if (parsed.ast) this.block(parsed.ast.body, this.root);
@@ -571,7 +573,7 @@ class Analyzer {
 
   private declare(scope: Scope, name: string, start: number, end: number, type: LType): SymbolInfo {
     const sym: SymbolInfo = { name, type, start, end, scopeEnd: scope.end };
-    if (this.attrByOffset.size) {
+    if (this.attrByOffset) {
       const attr = this.attrByOffset.get(start);
       if (attr) sym.attr = attr;
     }
