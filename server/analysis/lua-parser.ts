@@ -9,9 +9,10 @@
  *
  * Deliberate differences from luaparse + runtime/lua/attributes.ts: an attribute must be the three tokens
  * `<` NAME `>` as Lua 5.4 lexes them (`<const>=` is `<const` then `>=`, a syntax error in Lua too, where
- * blanking the attribute text accepted it); and the rare lexer errors luaparse raises before it has a current
- * token (a stray character or a `[=` at the very start of a file) say "near" that text, where luaparse
- * reads the previous parse's state or throws a TypeError.
+ * blanking the attribute text accepted it); a `local x <const>` without a value ends after its attribute
+ * (with the text blanked, luaparse ended it at the name); and the rare lexer errors luaparse raises before
+ * it has a current token (a stray character or a `[=` at the very start of a file) say "near" that text,
+ * where luaparse reads the previous parse's state or throws a TypeError.
  */
 import type * as lp from 'luaparse';
 import type { LocalAttribute } from '../../runtime/lua/attributes';
