@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DiskChunkCache, defaultCacheDir, type ChunkCache } from './chunk-cache';
 import { capturingEngine, printed, tempPolicy } from './test-support';
 import { LuaError } from './errors';
+import { flushCompiledChunks } from './cached-load';
 
 /** A disk cache in a fresh folder that counts its hits and misses. */
 function countingCache(): { cache: ChunkCache; dir: string; hits: () => number; misses: () => number } {
@@ -45,6 +46,7 @@ async function runOnce(dir: string, cache: ChunkCache): Promise<{ out: string; e
   const c = capturingEngine(dir, { chunkCache: cache });
   await c.engine.loadPolicy(join(dir, 'init.lua'));
   const err = await c.engine.fireEvent('init').then(() => assert.fail('init should fail'), (e: unknown) => e as LuaError);
+  flushCompiledChunks();
   return { out: printed(c), err };
 }
 
@@ -98,6 +100,7 @@ test('syntax errors are never cached and keep their message', async () => {
     const err = await c.engine.loadPolicy(join(dir, 'init.lua')).then(() => assert.fail('should not load'), (e: unknown) => e as LuaError);
     assert.match(err.message, /^init\.lua:2: unexpected symbol near '='/);
   }
+  flushCompiledChunks();
   assert.deepEqual(readdirSync(counted.dir), []);
 });
 
@@ -122,6 +125,16 @@ test('a cache folder that cannot be created (a file in the way) costs nothing bu
 test('the cache folder follows KUMO_POLICY_CACHE_DIR, then XDG_CACHE_HOME', () => {
   assert.equal(defaultCacheDir({ KUMO_POLICY_CACHE_DIR: '/c' }), join('/c', 'lua-chunks'));
   assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/x' }), join('/x', 'kumo-policy-studio', 'lua-chunks'));
+});
+
+test('fresh chunks are written once the process is idle, without an explicit flush', async () => {
+  const dir = tempPolicy(POLICY);
+  const counted = countingCache();
+  const c = capturingEngine(dir, { chunkCache: counted.cache });
+  await c.engine.loadPolicy(join(dir, 'init.lua'));
+  assert.deepEqual(readdirSync(counted.dir), [], 'nothing written during the load itself');
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal(readdirSync(counted.dir).length, 3, 'init.lua, lib/helper.lua and the <close> helpers');
 });
 
 test('keys differ by chunk name and by source', () => {
