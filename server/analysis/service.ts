@@ -191,7 +191,16 @@ export class AnalysisService {
     const defs = { pool: new Set<string>(), source: new Set<string>(), event: new Set<string>() };
     const dynamic = new Set<string>();
     let extras = false;
-    const strings = new Map<string, number>();
+    // How often each string literal appears across the unit: only needed for an event name that is not a
+    // known one, so it is summed on first need rather than on every keystroke.
+    let strings: Map<string, number> | undefined;
+    const stringCount = (name: string): number => {
+      if (!strings) {
+        strings = new Map();
+        for (const { model } of unit) for (const [s, n] of model.strings) strings.set(s, (strings.get(s) ?? 0) + n);
+      }
+      return strings.get(name) ?? 0;
+    };
     const nonDefEventRefs = new Set<string>();
     for (const { model } of unit) {
       for (const e of model.entities) {
@@ -200,7 +209,6 @@ export class AnalysisService {
       }
       for (const k of model.dynamicDefinitions) dynamic.add(k);
       if (model.requires.some((r) => r.name.startsWith('policy-extras.'))) extras = true;
-      for (const [s, n] of model.strings) strings.set(s, (strings.get(s) ?? 0) + n);
     }
     const push = (code: string, start: number, end: number, message: string, extra: Partial<Diagnostic> = {}) => {
       const override = this.settings.severities?.[code];
@@ -227,7 +235,7 @@ export class AnalysisService {
       const name = h.event;
       if (m.insertions.some((x) => x >= h.start && x <= h.end + 1)) continue; // still being typed
       if (catalog.getEvent(name) || prefixes.some((p) => name.startsWith(p)) || nonDefEventRefs.has(name)) continue;
-      if ((strings.get(name) ?? 0) > 1) continue;
+      if (stringCount(name) > 1) continue;
       const s = suggest(name, catalog.events.keys());
       if (!s.length && /[^a-z0-9_]/.test(name)) continue;
       push('unknown-event', h.start, h.end,
