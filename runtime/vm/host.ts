@@ -11,6 +11,7 @@ import { errorFromThread } from './errors';
 import { lowerLua54, LuaCompileError } from '../lua/lower54';
 import { DEFAULT_POLICY_EXTRAS_DIR, KUMOD_PACKAGE_PATH } from '../lua/kumod-paths';
 import { installCloseHelpers } from './close-helpers';
+import { installCoroutineClose } from './coroutine-close';
 import { installProtectedCalls } from './pcall';
 import { installIoFiles } from './io-files';
 import { defineUserdataType, pushObject } from './userdata';
@@ -81,6 +82,7 @@ export class LuaHost {
     installNumberFormatting(L);
     installProtectedCalls(L);
     this.fixUtf8();
+    installCoroutineClose(L);
     installCloseHelpers(L, this.chunkCache);
     installViews(L);
     this.scheduler = new Scheduler(L, this.names, opts);
