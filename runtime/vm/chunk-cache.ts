@@ -29,7 +29,19 @@ export interface ChunkCache {
   delete(key: string): void;
 }
 
-/** Identity of the compiling code: this module's file (the bundle it lives in) and fengari's version. */
+/** The exact-integer patch applied to fengari by scripts/patch-fengari.mjs (it changes the bytecode format). */
+export function fengariIntPatch(): string {
+  try {
+    return (require('fengari/src/luaconf.js') as { KUMO_INT_PATCH?: string }).KUMO_INT_PATCH ?? 'unpatched';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Identity of the compiling code: this module's file (the bundle it lives in), fengari's version and the
+ * integer patch applied to it (8-byte integers in bytecode; old entries must not be read).
+ */
 function compilerIdentity(): string {
   let self = '';
   try {
@@ -44,7 +56,7 @@ function compilerIdentity(): string {
   } catch {
     // Bundled without its package.json (the .vsix): the bundle's own identity covers it.
   }
-  return `${self}|fengari ${fengari}`;
+  return `${self}|fengari ${fengari}|${fengariIntPatch()}`;
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,7 +1,7 @@
 /**
  * Conversions between Lua values on a fengari stack and plain JS values.
- * Lua nil <-> null; integers and floats <-> number (fengari integers are 32-bit, so larger integral JS numbers
- * are pushed as floats); strings <-> string (Uint8Array pushes raw bytes); tables <-> arrays (a non-empty
+ * Lua nil <-> null; integers and floats <-> number (fengari is patched to exact integers over the safe-integer
+ * range, see scripts/patch-fengari.mjs: integral JS numbers within it are pushed as integers, larger ones as floats); strings <-> string (Uint8Array pushes raw bytes); tables <-> arrays (a non-empty
  * sequence) or plain objects; userdata made by `pushObject` comes back as its JS object.
  */
 import { lua, lauxlib, LuaState, lstr, T, toJsString, toLuaString } from './lua-api';
@@ -9,13 +9,17 @@ import { getObject } from './userdata';
 
 export type JsValue = null | undefined | boolean | number | bigint | string | Uint8Array | JsValue[] | { [key: string]: JsValue } | object;
 
-const MAX_INT = 2147483647;
-const MIN_INT = -2147483648;
-
-/** Pushes a JS number as a Lua integer when it is integral and fits fengari's 32-bit integers, else as a float. */
+/** Pushes a JS number as a Lua integer when it is a safe integer (|n| <= 2^53 - 1), else as a float. */
 export function pushNumber(L: LuaState, n: number): void {
-  if (Number.isInteger(n) && n >= MIN_INT && n <= MAX_INT) lua.lua_pushinteger(L, n);
+  // `n + 0`: a JS -0 is the integer 0 (Lua integers have no negative zero).
+  if (Number.isSafeInteger(n)) lua.lua_pushinteger(L, n + 0);
   else lua.lua_pushnumber(L, n);
+}
+
+/** A JS bigint: a Lua integer within 64 bits (Lua 5.4's value rounded to a double past 2^53), else a float. */
+export function pushBigInt(L: LuaState, v: bigint): void {
+  if (v >= -(2n ** 63n) && v < 2n ** 63n) lua.lua_pushinteger(L, Number(v));
+  else lua.lua_pushnumber(L, Number(v));
 }
 
 /** A JS value that pushes itself (userdata wrappers, functions kept in the registry). */
@@ -33,7 +37,7 @@ export function pushJs(L: LuaState, v: unknown, depth = 0): void {
     case 'undefined': lua.lua_pushnil(L); return;
     case 'boolean': lua.lua_pushboolean(L, v); return;
     case 'number': pushNumber(L, v); return;
-    case 'bigint': pushNumber(L, Number(v)); return;
+    case 'bigint': pushBigInt(L, v); return;
     case 'string': lua.lua_pushstring(L, toLuaString(v)); return;
     case 'object':
       if (v === null) { lua.lua_pushnil(L); return; }

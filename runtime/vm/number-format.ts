@@ -117,11 +117,16 @@ function signed(body: string, spec: Spec): string {
   return body;
 }
 
+/** All the digits of an integer value, past 2^53 too (String(2 ** 60) would end in zeros). */
+function integerText(v: number): string {
+  return Number.isSafeInteger(v) ? String(v) : BigInt(v).toString();
+}
+
 function checkInteger(L: LuaState, arg: number): number {
   const t = lua.lua_type(L, arg);
   if (t === T.NUMBER && !lua.lua_isinteger(L, arg)) {
     const v = lua.lua_tonumber(L, arg) as number;
-    if (!Number.isInteger(v)) return lauxlib.luaL_argerror(L, arg, lstr('number has no integer representation'));
+    if (!Number.isInteger(v) || v < -(2 ** 63) || v >= 2 ** 63) return lauxlib.luaL_argerror(L, arg, lstr('number has no integer representation'));
     return v;
   }
   return lauxlib.luaL_checkinteger(L, arg) as number;
@@ -149,7 +154,7 @@ function quoted(L: LuaState, arg: number): Uint8Array {
   if (t === T.NUMBER) {
     if (lua.lua_isinteger(L, arg)) {
       const v = lua.lua_tointeger(L, arg) as number;
-      return toLuaString(v === -2147483648 ? '0x80000000' : String(v));
+      return toLuaString(v === -(2 ** 63) ? '0x8000000000000000' : integerText(v));
     }
     const v = lua.lua_tonumber(L, arg) as number;
     if (v === Infinity) return toLuaString('1e9999');
@@ -202,7 +207,7 @@ export function stringFormat(L: LuaState): number {
       case 'd':
       case 'i': {
         const v = checkInteger(L, arg);
-        let digits = String(Math.abs(v));
+        let digits = integerText(Math.abs(v));
         if (spec.precision !== undefined) digits = spec.precision === 0 && v === 0 ? '' : digits.padStart(spec.precision, '0');
         text = pad(signed((v < 0 ? '-' : '') + digits, spec), spec.precision !== undefined ? { ...spec, flags: spec.flags.replace('0', '') } : spec, true);
         break;

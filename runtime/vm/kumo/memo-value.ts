@@ -87,7 +87,7 @@ export function pushMemo(L: LuaState, v: MemoValue): void {
   if (v === null) lua.lua_pushnil(L);
   else if (typeof v === 'boolean') lua.lua_pushboolean(L, v);
   else if (typeof v === 'number') {
-    if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) lua.lua_pushinteger(L, v);
+    if (Number.isSafeInteger(v)) lua.lua_pushinteger(L, v + 0);
     else lua.lua_pushnumber(L, v);
   } else if (v instanceof Uint8Array) lua.lua_pushstring(L, v);
   else if (v instanceof Float) lua.lua_pushnumber(L, v.value);
