@@ -20,7 +20,9 @@ if (CHILD) {
     for await (const b of t) {
       // "deliver": one line per batch, durable, then commit
       const ids = b.records().map((r) => (r as { id: string; session_id?: string }).id + '/' + ((r as { session_id?: string }).session_id ?? ''));
-      writeSync(fd, `${process.pid} ${ids.join(' ')}\n`);
+      // A SIGKILL can tear this write; the leading newline and the closing ' $' let the reader drop a torn line
+      // (its batch was not committed, so the next run delivers it again).
+      writeSync(fd, `\n${process.pid} ${ids.join(' ')} $\n`);
       fsyncSync(fd);
       b.commit();
       writeSync(1, 'b\n');
@@ -72,8 +74,8 @@ test('killed with SIGKILL 50 times while committing after every batch: every rec
       expected.push(r.id + '/' + (r.session_id ?? ''));
     }
   }
-  const batches = readFileSync(out, 'utf8').trim().split('\n').map((l) => {
-    const [pid, ...ids] = l.split(' ');
+  const batches = readFileSync(out, 'utf8').split('\n').filter((l) => l.endsWith(' $')).map((l) => {
+    const [pid, ...ids] = l.slice(0, -2).split(' ');
     return { pid, ids };
   });
   let pos = 0; // index into expected of the next new record
