@@ -18,7 +18,7 @@ import { defineUserdataType, pushObject } from './userdata';
 import { installNumberFormatting, formatG14 } from './number-format';
 import { installViews } from './record-proxy';
 import { Scheduler, SchedulerOptions } from './scheduler';
-import { defaultChunkCache, type ChunkCache } from './chunk-cache';
+import { defaultChunkCache, fengariIntPatch, type ChunkCache } from './chunk-cache';
 import { loadThroughCache } from './cached-load';
 
 /** The error value os.exit raises: the script asked to end with this status. */
@@ -53,6 +53,16 @@ const LIBS: [string, (L: LuaState) => number][] = [
   ['utf8', lualib.luaopen_utf8],
 ];
 
+let intPatchChecked = false;
+/** Integers wrap at 32 bits without the install-time patch (an install with --ignore-scripts): say so once. */
+function warnIfUnpatched(): void {
+  if (intPatchChecked) return;
+  intPatchChecked = true;
+  if (fengariIntPatch() === 'unpatched') {
+    process.emitWarning('fengari is not patched for exact integers (was npm run with --ignore-scripts?): integers wrap at 32 bits. Run `node scripts/patch-fengari.mjs`.');
+  }
+}
+
 export class LuaHost {
   readonly L: LuaState;
   readonly names: ChunkNames;
@@ -67,6 +77,7 @@ export class LuaHost {
     this.policyExtrasDir = opts.policyExtrasDir ?? DEFAULT_POLICY_EXTRAS_DIR;
     this.output = opts.output ?? ((t) => process.stdout.write(t));
     this.chunkCache = opts.chunkCache === undefined ? defaultChunkCache() : opts.chunkCache;
+    warnIfUnpatched();
     this.names = new ChunkNames(this.policyDir);
     const L = lauxlib.luaL_newstate() as LuaState;
     this.L = L;
