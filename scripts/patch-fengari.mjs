@@ -20,7 +20,7 @@ const EXPECTED_VERSION = '0.1.5';
 
 const useStrict = ['"use strict";\n', '"use strict";\n\nconst lint64 = require(\'./lint64.js\'); /* kumo: exact integers */\n'];
 
-/** [file, [before, after][]]: each `before` must occur exactly once in the unpatched file. */
+/** [file, [before, after, times = 1][]]: each `before` must occur exactly `times` times in the unpatched file. */
 const patches = [
   ['luaconf.js', [
     useStrict,
@@ -48,6 +48,25 @@ const patches = [
     ['    return Math.floor(m / n)|0;', '    return lint64.idiv(m, n);'],
     ['    return (m - Math.floor(m / n) * n)|0;', '    return lint64.mod(m, n);'],
     ['const luaV_shiftl = function(x, y) {\n', 'const luaV_shiftl = lint64.shiftl; /* kumo: 64-bit shifts */\nconst luaV_shiftl_32 = function(x, y) {\n'],
+    // Lua 5.4: arithmetic and bitwise opcodes take numbers only; a string operand goes to the string
+    // metamethods (runtime/vm/string-arith.ts), which keep '12' + 1 an integer; bitwise ops refuse strings.
+    ['const tonumber = function(o) {\n',
+     '/* kumo: number-only conversions, as Lua 5.4\'s tonumberns / luaV_tointegerns */\nconst tonumberns = function(o) {\n    return o.ttnov() === LUA_TNUMBER ? o.value : false;\n};\n\nconst tointegerns = function(o) {\n    return o.ttisinteger() ? o.value : o.ttisfloat() ? luaV_tointeger(o, 0) : false;\n};\n\nconst tonumber = function(o) {\n'],
+    ['(numberop1 = tonumber(op1)) !== false && (numberop2 = tonumber(op2)) !== false',
+     '(numberop1 = tonumberns(op1)) !== false && (numberop2 = tonumberns(op2)) !== false', 7],
+    ['} else if ((numberop = tonumber(op)) !== false) {', '} else if ((numberop = tonumberns(op)) !== false) { /* kumo: 5.4 */'],
+    ['(numberop1 = tointeger(op1)) !== false && (numberop2 = tointeger(op2)) !== false',
+     '(numberop1 = tointegerns(op1)) !== false && (numberop2 = tointegerns(op2)) !== false', 5],
+    ['                if (op.ttisinteger()) {\n                    L.stack[ra].setivalue(~op.value);',
+     '                let numberop;  /* kumo: floats with an integer value, 64 bits */\n                if ((numberop = tointegerns(op)) !== false) {\n                    L.stack[ra].setivalue(lint64.bnot(numberop));'],
+    ['module.exports.tonumber         = tonumber;', 'module.exports.tonumber         = tonumber;\nmodule.exports.tonumberns       = tonumberns; /* kumo */'],
+  ]],
+  ['ltm.js', [
+    ['                let n1 = lvm.tonumber(p1);\n                let n2 = lvm.tonumber(p2);',
+     '                let n1 = lvm.tonumberns(p1);  /* kumo: Lua 5.4, strings are not numbers here */\n                let n2 = lvm.tonumberns(p2);'],
+  ]],
+  ['ldebug.js', [
+    ['    if (lvm.tonumber(p1) === false)\n        p2 = p1;', '    if (lvm.tonumberns(p1) === false)  /* kumo: Lua 5.4 blames a string operand */\n        p2 = p1;'],
   ]],
   ['lobject.js', [
     useStrict,
@@ -131,16 +150,16 @@ for (const [file, reps] of patches) {
   const path = join(src, file);
   const original = readFileSync(path, 'utf8');
   let text = original;
-  for (const [before, after] of reps) {
+  for (const [before, after, times = 1] of reps) {
     const nb = count(text, before);
     const na = count(text, after);
-    if (nb === 1 && (na === 0 || before.includes(after) || after.includes(before))) {
-      if (after.includes(before) && na === 1) continue; // already applied (after contains before)
-      text = text.replace(before, () => after);
-    } else if (nb === 0 && na === 1) {
+    if (nb === times && (na === 0 || before.includes(after) || after.includes(before))) {
+      if (after.includes(before) && na === times) continue; // already applied (after contains before)
+      text = text.split(before).join(after);
+    } else if (nb === 0 && na === times) {
       continue; // already applied
     } else {
-      fail(`${path}: expected exactly one occurrence of:\n${before}\n(found ${nb}; the patched text occurs ${na} times)`);
+      fail(`${path}: expected ${times === 1 ? 'exactly one occurrence' : `exactly ${times} occurrences`} of:\n${before}\n(found ${nb}; the patched text occurs ${na} times)`);
     }
   }
   if (text !== original) {

@@ -12,6 +12,7 @@ import { lowerLua54, LuaCompileError } from '../lua/lower54';
 import { DEFAULT_POLICY_EXTRAS_DIR, KUMOD_PACKAGE_PATH } from '../lua/kumod-paths';
 import { installCloseHelpers } from './close-helpers';
 import { installCoroutineClose } from './coroutine-close';
+import { installStringArithmetic } from './string-arith';
 import { installProtectedCalls } from './pcall';
 import { installIoFiles } from './io-files';
 import { defineUserdataType, pushObject } from './userdata';
@@ -94,6 +95,7 @@ export class LuaHost {
     installProtectedCalls(L);
     this.fixUtf8();
     installCoroutineClose(L);
+    installStringArithmetic(L);
     installCloseHelpers(L, this.chunkCache);
     installViews(L);
     this.scheduler = new Scheduler(L, this.names, opts);

@@ -1,0 +1,20 @@
+-- Lua 5.4 string arithmetic: string metamethods keep integers integers; bitwise operators refuse strings.
+print('12' + 1, '12' * 2, '3.0' + 1, '0x10' + 0, 10 - '4', -'3', '7' // 2, '7' % 3, '2' ^ 2, '9' / 3)
+print(math.type('12' + 1), math.type('1e2' + 0), math.type(-'5'), math.type('10' // '3'))
+print(pcall(function() return 'abc' + 1 end))
+print(pcall(function() local s = 'abc'; return 1 + s end))
+print(pcall(function() return {} + 1 end))
+print(pcall(function() return {} + '1' end))
+print(pcall(function() local s = '3'; return s & 1 end))
+print(pcall(function() local s = '2'; return 1 | s end))
+print(pcall(function() return ~'2' end))
+print(~1.0, 3.0 & 1, 1 << 2.0)
+print(pcall(function() return 1.5 | 1 end))
+local t = setmetatable({}, { __add = function(a, b) return 'mt' end, __unm = function() return 'neg' end })
+print('5' + t, t + '5', -t)
+print(' 12 ' + 0, pcall(function() return '12x' + 0 end))
+print(getmetatable('').__add ~= nil, getmetatable('').__index == string, getmetatable('').__band)
+print('10' == 10, '1' .. 2, #'abc')
+local sum = 0
+for _, v in ipairs({ '1', '2', '3' }) do sum = sum + v end
+print(sum, math.type(sum))
