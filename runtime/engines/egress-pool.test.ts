@@ -67,12 +67,12 @@ test('select_and_insert: a full source is dropped and WRR asked again on the sho
   assert.deepEqual(selectSource(new WrrSelector(pool(0)), () => null, () => ({ result: SourceTry.Inserted })), { kind: 'no-sources' });
 });
 
-test('100,000-pick preview is fast', () => {
-  const t0 = performance.now();
+test('a 100,000-pick preview gives every pick, in the weights\' proportions', () => {
+  // Its speed (<= 200 ms) is a figure of `npm run bench -- routing`, not of this test.
   const pr = previewPool({ name: 'x', entries: [{ name: 'a', weight: 7 }, { name: 'b', weight: 3 }, { name: 'c', weight: 2 }] }, 100_000);
-  const ms = performance.now() - t0;
   assert.equal(pr.sequence.length, 100_000);
-  assert.ok(ms < 200, `${ms} ms`);
+  const count = (n: string) => pr.sequence.filter((x) => x === n).length;
+  assert.ok(Math.abs(count('a') / 100_000 - 7 / 12) < 0.001 && Math.abs(count('b') / 100_000 - 3 / 12) < 0.001);
 });
 
 test('preview shortcut (periodic copy) equals stepping the selector pick by pick', () => {

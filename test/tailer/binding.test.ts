@@ -281,7 +281,8 @@ end)`, [out]);
   assert.ok(isReadOnly(join(out, files[0])));
 });
 
-test('a filter reading record.type runs at >= 300,000 calls per second in the Lua VM (lazy record view)', async () => {
+test('a filter reading record.type through the lazy record view keeps exactly the matching records', async () => {
+  // Its speed (>= 300,000 calls/s) is a figure of `npm run bench -- vm` and `-- tail`, not of this test.
   const { PolicyEngine } = await import('../../runtime/vm/engine');
   const { LuaFilter } = await import('../../runtime/tailer-lua/filter');
   const { RecordFactory } = await import('../../runtime/engines/tailer/records');
@@ -294,24 +295,10 @@ test('a filter reading record.type runs at >= 300,000 calls per second in the Lu
   const factory = new RecordFactory({ seed: 12 });
   const records = Array.from({ length: 5000 }, () => JSON.parse(factory.nextLine()));
   const want = records.filter((r) => r.type === 'Delivery').length;
-  let bestWall = 0;
-  let bestCpu = 0;
-  for (let round = 0; round < 6; round++) {
-    const n = 200_000;
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    let kept = 0;
-    for (let i = 0; i < n; i++) if (filter.callLua(records[i % records.length])) kept++;
-    const wall = n / ((performance.now() - t0) / 1000);
-    const c = process.cpuUsage(c0);
-    bestWall = Math.max(bestWall, wall);
-    bestCpu = Math.max(bestCpu, n / ((c.user + c.system) / 1e6));
-    assert.equal(kept, want * (n / records.length));
-  }
-  // eslint-disable-next-line no-console
-  console.log(`# filter record.type: ${Math.round(bestWall)} calls/s wall, ${Math.round(bestCpu)} per CPU second`);
-  // CPU time, so that a loaded machine (other jobs on the same cores) does not fail the test; wall is reported.
-  assert.ok(bestCpu >= 300_000, `only ${Math.round(bestCpu)} filter calls per CPU second`);
+  assert.ok(want > 0 && want < records.length);
+  let kept = 0;
+  for (let round = 0; round < 3; round++) for (const r of records) if (filter.callLua(r)) kept++;
+  assert.equal(kept, want * 3);
 });
 
 test('simple filters are compiled to JS and agree with Lua; others stay in Lua', async () => {
