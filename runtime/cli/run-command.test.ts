@@ -50,3 +50,24 @@ test('run: os.exit ends the script with its status instead of the process', asyn
   assert.equal(await main(['run', script(`require('kumo').on('main', function() print('bye') os.exit(3) end)`)], io), 3);
   assert.equal(io.stdout, 'bye\n');
 });
+
+test('run: a jsonl writer the script leaves open is finished when the script ends (no record lost)', async () => {
+  const { mkdirSync, readdirSync, readFileSync, statSync } = await import('node:fs');
+  const { decompress } = await import('@mongodb-js/zstd');
+  const out = mkdtempSync(join(tmpdir(), 'kumo-run-writer-'));
+  mkdirSync(join(out, 'logs'));
+  const path = script(`local kumo = require 'kumo'
+kumo.on('main', function(dir)
+  local w = kumo.jsonl.new_writer { log_dir = dir }
+  for i = 1, 3 do w:write_record { n = i } end
+end)
+`);
+  const io = captureIo();
+  assert.equal(await main(['run', path, '--', join(out, 'logs')], io), 0, io.stderr);
+  const files = readdirSync(join(out, 'logs'));
+  assert.equal(files.length, 1);
+  const file = join(out, 'logs', files[0]);
+  assert.equal(statSync(file).mode & 0o222, 0, 'finished: marked read-only');
+  const lines = (await decompress(readFileSync(file))).toString().trim().split('\n');
+  assert.deepEqual(lines.map((l) => JSON.parse(l).n), [1, 2, 3]);
+});

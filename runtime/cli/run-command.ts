@@ -5,6 +5,8 @@ import type { CliIo } from './io';
 import { PolicyEngine } from '../vm/engine';
 import { LuaError, positionInMessage, withFullPaths } from '../vm/errors';
 import { ScriptExit } from '../vm/host';
+import { jsonlFunctions } from '../tailer-lua/jsonl';
+import { TailSession } from '../tailer-lua/session';
 
 const USAGE = 'usage: kumo-policy run SCRIPT [--timeout SECONDS] [--policy-extras DIR] [--path TEMPLATE]... [--dns ZONEFILE|JSON] [-- ARGS...]\n';
 
@@ -43,16 +45,21 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
     io.err(`kumo-policy run: ${script}: no such file\n`);
     return 2;
   }
+  // The script's jsonl tailers and writers belong to this run: closed when it ends, so a writer's open
+  // segment is finished (zstd frame ended, file marked read-only) as kumod does when the writer is dropped.
+  const session = new TailSession();
   let engine: PolicyEngine;
   try {
+    const log = (level: string, message: string) => io.err(`${level.toUpperCase()} ${message}\n`);
     engine = new PolicyEngine({
+      functions: jsonlFunctions(() => ({ host: engine.host, log, session })),
       policyDir: dirname(script),
       timeoutMs,
       policyExtrasDir: extras,
       packagePath: paths,
       dnsSettingsFile: dns,
       output: (text) => io.out(text),
-      log: (level, message) => io.err(`${level.toUpperCase()} ${message}\n`),
+      log,
     });
   } catch (e) {
     io.err(`kumo-policy run: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -70,5 +77,8 @@ export async function runRunCommand(argv: string[], io: CliIo): Promise<number> 
     }
     io.err(`kumo-policy run: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
+  } finally {
+    session.closeTailers();
+    await session.closeWriters();
   }
 }
