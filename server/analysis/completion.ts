@@ -12,10 +12,15 @@ import { memberSignature, renderDoc, type ModuleExports } from './exports';
 
 /** The exports of a module required by the file (`helpers`, `policy-extras.queue`), when its file was found. */
 export type ModuleLookup = (module: string) => ModuleExports | undefined;
+/**
+ * What a module value holds (`m.sub`, the result of `m.new()`): a table with known members, or a catalog type;
+ * undefined when unsure.
+ */
+export type ModuleTypeLookup = (t: LType) => { label: string; exports: ModuleExports } | LType | undefined;
 
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function complete(model: FileModel, offset: number, settings: AnalysisSettings = {}, modules?: ModuleLookup): CompletionItem[] {
+export function complete(model: FileModel, offset: number, settings: AnalysisSettings = {}, modules?: ModuleLookup, types?: ModuleTypeLookup): CompletionItem[] {
   const text = model.text;
   const before = text.slice(Math.max(0, offset - 2000), offset);
   const lineBefore = before.slice(before.lastIndexOf('\n') + 1);
@@ -44,7 +49,7 @@ export function complete(model: FileModel, offset: number, settings: AnalysisSet
     const chain = member[1].split(/\s*\.\s*/);
     const prefixLen = member[3]?.length ?? 0;
     const base = resolveChain(model, chain, offset);
-    return memberItems(base, member[2] as '.' | ':', offset - prefixLen, offset, settings, modules);
+    return memberItems(base, member[2] as '.' | ':', offset - prefixLen, offset, settings, modules, types);
   }
 
   // Inside a config table at a key position
@@ -124,6 +129,10 @@ function resolveChain(model: FileModel, chain: string[], offset: number): LType 
     } else if (t.k === 'object') {
       const field = catalog.getObject(t.name)?.fields.find((f) => f.name === part);
       t = field && catalog.getObject(field.type) ? { k: 'object', name: field.type } : { k: 'unknown' };
+    } else if (t.k === 'localmod' || t.k === 'extras') {
+      t = { k: 'modmember', module: t.k === 'extras' ? `policy-extras.${t.name}` : t.name, name: part };
+    } else if (t.k === 'modmember' && t.via === undefined) {
+      t = { k: 'modmember', module: t.module, name: part, via: t.name };
     } else t = { k: 'unknown' };
   }
   return t;
@@ -149,8 +158,14 @@ function functionItem(fn: FunctionData, label: string, kind: 'function' | 'metho
   return item;
 }
 
-function memberItems(base: LType, sep: '.' | ':', start: number, end: number, settings: AnalysisSettings, modules?: ModuleLookup): CompletionItem[] {
+function memberItems(base: LType, sep: '.' | ':', start: number, end: number, settings: AnalysisSettings, modules?: ModuleLookup, types?: ModuleTypeLookup): CompletionItem[] {
   const catalog = getCatalog();
+  if (base.k === 'modmember' || base.k === 'modresult') {
+    const held = types?.(base);
+    if (!held) return [];
+    if ('exports' in held) return moduleMemberItems(held.label, held.exports, sep, start, end);
+    return held.k === 'modmember' || held.k === 'modresult' ? [] : memberItems(held, sep, start, end, settings, modules);
+  }
   if (base.k === 'localmod' || base.k === 'extras') {
     const name = base.k === 'extras' ? `policy-extras.${base.name}` : base.name;
     const exports = modules?.(name);
@@ -298,6 +313,8 @@ export function describeType(t: LType): string {
     case 'extras': return `policy-extras.${t.name}`;
     case 'localmod': return `module ${t.name}`;
     case 'shape': return t.name;
+    case 'modmember': return `${t.module}${t.via !== undefined ? `.${t.via}` : ''}.${t.name}`;
+    case 'modresult': return `result of ${t.module}${t.via !== undefined ? `.${t.via}` : ''}.${t.name}()`;
     default: return 'unknown';
   }
 }

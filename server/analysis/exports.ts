@@ -26,7 +26,25 @@ export interface ModuleMember {
   paramDocs?: Map<string, { type: string; description: string }>;
   /** `---@return type`. */
   returns?: string;
+  /** The value is a table constructor: its keyed fields (never `complete`: other code may add to it). */
+  table?: ModuleExports;
+  /** The value is `require 'name'`. */
+  requires?: string;
+  /** A function whose every `return` gives the same kind of value (see MemberResult). */
+  result?: MemberResult;
 }
+
+/**
+ * What calling a module function returns, when every `return` of its body agrees:
+ *   instance: `setmetatable({...}, M)` where M is the module's table and its own `__index` (the class shape):
+ *             the constructor's fields plus the module's members;
+ *   table:    `{ a = ..., f = function ... end }`: those fields;
+ *   call:     `kumo.make_queue_config { ... }`: the catalog function's result (typed by the service).
+ */
+export type MemberResult =
+  | { kind: 'instance'; fields: Map<string, ModuleMember> }
+  | { kind: 'table'; fields: Map<string, ModuleMember> }
+  | { kind: 'call'; callee: string };
 
 export interface ModuleExports {
   members: Map<string, ModuleMember>;
@@ -61,12 +79,25 @@ export function docAbove(text: string, offset: number): string | undefined {
 }
 
 class Inference {
-  private readonly byRef = new Map<number, Binding>();
+  private readonly byRef: Map<number, Binding>;
   complete = true;
   readonly members = new Map<string, ModuleMember>();
+  /** The module's table (`local M = {}` ... `return M`), for telling `setmetatable(obj, M)` apart. */
+  mod?: Binding;
 
-  constructor(private readonly text: string, res: Resolution) {
-    for (const b of res.bindings) for (const r of b.refs) this.byRef.set(r.start, b);
+  constructor(private readonly text: string, private readonly res: Resolution, byRef?: Map<number, Binding>) {
+    if (byRef) this.byRef = byRef;
+    else {
+      this.byRef = new Map();
+      for (const b of res.bindings) for (const r of b.refs) this.byRef.set(r.start, b);
+    }
+  }
+
+  /** A fresh inference over the same file (nested tables, returned tables). */
+  private nested(): Inference {
+    const inf = new Inference(this.text, this.res, this.byRef);
+    if (this.mod) inf.mod = this.mod;
+    return inf;
   }
 
   /** Adds a member; a function definition wins over a plain value of the same name. */
@@ -91,6 +122,16 @@ class Inference {
     const m: ModuleMember = { name, kind: fn ? 'function' : 'value', params: [], method: fn ? method : false, start, end };
     if (fn) {
       for (const p of fn.parameters) m.params.push(p.type === 'Identifier' ? p.name : '...');
+      const result = this.result(fn, fn === value ? base : (this.byRef.get(range(value!, base)[0])?.initBase ?? base));
+      if (result) m.result = result;
+    } else if (value?.type === 'TableConstructorExpression') {
+      const inner = this.nested();
+      inner.fields(value, base);
+      m.table = { members: inner.members, complete: false, start, end };
+    } else if (value && (value.type === 'CallExpression' || value.type === 'StringCallExpression') && value.base.type === 'Identifier' && value.base.name === 'require'
+      && !this.byRef.has(range(value.base, base)[0])) {
+      const arg = value.type === 'CallExpression' ? value.arguments[0] : value.argument;
+      if (arg?.type === 'StringLiteral' && (value.type === 'StringCallExpression' || value.arguments.length === 1)) m.requires = stringValue(arg.raw);
     }
     if (doc) {
       m.doc = doc;
@@ -102,6 +143,90 @@ class Inference {
       }
     }
     this.add(m);
+  }
+
+  /** What `fn` returns when every `return` of its own body (not of nested functions) agrees; undefined when unsure. */
+  private result(fn: lp.FunctionDeclaration, base: number): MemberResult | undefined {
+    const returns: lp.ReturnStatement[] = [];
+    collectReturns(fn.body, returns);
+    let out: MemberResult | undefined;
+    for (const r of returns) {
+      if (r.arguments.length !== 1) return undefined;
+      const one = this.returned(r.arguments[0], base);
+      if (!one) return undefined;
+      if (!out) out = one;
+      else if (out.kind !== one.kind) return undefined;
+      else if (out.kind === 'call' && one.kind === 'call') {
+        if (out.callee !== one.callee) return undefined;
+      } else if (out.kind !== 'call' && one.kind !== 'call') {
+        for (const [k, v] of one.fields) if (!out.fields.has(k)) out.fields.set(k, v);
+      }
+    }
+    return out;
+  }
+
+  private returned(e: lp.Expression, base: number): MemberResult | undefined {
+    if (e.type === 'TableConstructorExpression') {
+      const inner = this.nested();
+      inner.fields(e, base);
+      return { kind: 'table', fields: inner.members };
+    }
+    if (e.type === 'Identifier') {
+      // `local obj = setmetatable({}, M)` ... `return obj`, obj never assigned again.
+      const b = this.byRef.get(range(e, base)[0]);
+      if (!b || b.kind !== 'local' || !b.init || b.initBase === undefined || b.refs.some((r) => r.use.k === 'write')) return undefined;
+      return b.init.type === 'CallExpression' ? this.instance(b.init, b.initBase) : undefined;
+    }
+    if (e.type === 'CallExpression' && e.base.type === 'Identifier' && e.base.name === 'setmetatable') return this.instance(e, base);
+    if (e.type === 'CallExpression' || e.type === 'TableCallExpression' || e.type === 'StringCallExpression') {
+      const callee = this.kumoPath(e.base, base);
+      return callee ? { kind: 'call', callee } : undefined;
+    }
+    return undefined;
+  }
+
+  /** `setmetatable({...}, M)` (or `{ __index = M }`) where M is the module table with `M.__index = M`. */
+  private instance(e: lp.CallExpression, base: number): MemberResult | undefined {
+    if (e.base.type !== 'Identifier' || e.base.name !== 'setmetatable' || this.byRef.has(range(e.base, base)[0]) || e.arguments.length !== 2) return undefined;
+    const [obj, mt] = e.arguments;
+    if (obj.type !== 'TableConstructorExpression' || !this.mod) return undefined;
+    const isMod = (x: lp.Expression | undefined): boolean => {
+      if (x?.type !== 'Identifier') return false;
+      const b = this.byRef.get(range(x, base)[0]);
+      return !!b && (b === this.mod || (b.name === 'self' && b.selfOf === this.mod));
+    };
+    let ok = false;
+    if (isMod(mt)) {
+      // The class shape: `M.__index = M`.
+      ok = this.mod.refs.some((r) => r.use.k === 'member' && r.use.write && r.use.name === '__index' && r.use.value?.type === 'Identifier' && r.use.value.name === this.mod!.name);
+    } else if (mt.type === 'TableConstructorExpression') {
+      ok = mt.fields.some((f) => f.type === 'TableKeyString' && f.key.name === '__index' && isMod(f.value));
+    }
+    if (!ok) return undefined;
+    const inner = this.nested();
+    inner.fields(obj, base);
+    return { kind: 'instance', fields: inner.members };
+  }
+
+  /** `kumo.a.b` where kumo is the global or a local holding `require 'kumo'`. */
+  private kumoPath(e: lp.Expression, base: number): string | undefined {
+    const parts: string[] = [];
+    let x = e;
+    while (x.type === 'MemberExpression' && x.indexer === '.') {
+      parts.unshift(x.identifier.name);
+      x = x.base;
+    }
+    if (x.type !== 'Identifier' || x.name !== 'kumo' || !parts.length) return undefined;
+    const b = this.byRef.get(range(x, base)[0]);
+    if (b) {
+      const init = b.init;
+      const isRequire = b.kind === 'local' && !b.refs.some((r) => r.use.k === 'write') && init && (init.type === 'CallExpression' || init.type === 'StringCallExpression')
+        && init.base.type === 'Identifier' && init.base.name === 'require'
+        && ((init.type === 'StringCallExpression' && init.argument.type === 'StringLiteral' && stringValue(init.argument.raw) === 'kumo')
+          || (init.type === 'CallExpression' && init.arguments[0]?.type === 'StringLiteral' && stringValue(init.arguments[0].raw) === 'kumo'));
+      if (!isRequire) return undefined;
+    }
+    return `kumo.${parts.join('.')}`;
   }
 
   /** The keyed fields of a table constructor. */
@@ -166,6 +291,7 @@ export function inferExports(text: string, res: Resolution): ModuleExports | und
   const at = range(value, ret.base)[0];
   const mod = res.bindings.find((b) => b.refs.some((r) => r.start === at && r.use.k === 'return'));
   if (!mod || mod.kind !== 'local') return undefined;
+  inf.mod = mod;
   if (mod.init?.type === 'TableConstructorExpression' && mod.initBase !== undefined) inf.fields(mod.init, mod.initBase);
   else inf.complete = false;
   const colonCalls = new Set<string>();
@@ -180,6 +306,19 @@ export function inferExports(text: string, res: Resolution): ModuleExports | und
     if (m && m.kind === 'function' && !m.method && m.params[0] !== 'self') inf.complete = false;
   }
   return { members: inf.members, complete: inf.complete && !dynamicEnvironment(text), start: mod.start, end: mod.end };
+}
+
+/** The `return` statements of a function body, not those of functions nested in it. */
+function collectReturns(body: lp.Statement[], out: lp.ReturnStatement[]): void {
+  for (const s of body) {
+    switch (s.type) {
+      case 'ReturnStatement': out.push(s); break;
+      case 'IfStatement': for (const c of s.clauses) collectReturns(c.body, out); break;
+      case 'WhileStatement': case 'RepeatStatement': case 'DoStatement': case 'ForNumericStatement': case 'ForGenericStatement':
+        collectReturns(s.body, out); break;
+      default: break;
+    }
+  }
 }
 
 /** Code that can reach any table by name (package.loaded, _G, _ENV, debug) defeats the member list. */

@@ -2,16 +2,19 @@
 import { getCatalog } from '../../runtime/catalog/catalog';
 import { summarizeEntry } from '../../runtime/catalog/describe';
 import { describeType, visibleSymbols } from './completion';
-import type { FileModel, HoverInfo, HoverTarget } from './model';
+import type { FileModel, HoverInfo, HoverTarget, LType } from './model';
 import type { HoverResult } from './types';
 import { memberSignature, renderDoc, type ModuleExports, type ModuleMember } from './exports';
 
-export function hoverAt(model: FileModel, offset: number): HoverResult | undefined {
+/** Names what a module value holds (`m.new()` -> QueueConfig), when the service can tell. */
+export type TypeDescriber = (t: LType) => string | undefined;
+
+export function hoverAt(model: FileModel, offset: number, describe?: TypeDescriber): HoverResult | undefined {
   let best: HoverTarget | undefined;
   for (const h of model.hovers) {
     if (h.start <= offset && offset <= h.end && (!best || h.end - h.start < best.end - best.start || (h.end - h.start === best.end - best.start && h.info.kind === 'value'))) best = h;
   }
-  if (!best) return symbolHover(model, offset);
+  if (!best) return symbolHover(model, offset, describe);
   const contents = render(best.info, model, best);
   return contents ? { range: model.lines.range(best.start, best.end), contents } : undefined;
 }
@@ -67,7 +70,7 @@ function render(info: HoverInfo, model: FileModel, target: HoverTarget): string 
 }
 
 /** Hover on a local's name: the innermost visible declaration of the identifier under the cursor. */
-function symbolHover(model: FileModel, offset: number): HoverResult | undefined {
+function symbolHover(model: FileModel, offset: number, describe?: TypeDescriber): HoverResult | undefined {
   const text = model.text;
   let a = offset;
   let b = offset;
@@ -77,6 +80,8 @@ function symbolHover(model: FileModel, offset: number): HoverResult | undefined 
   const name = text.slice(a, b);
   const sym = model.symbols.find((s) => s.name === name && s.start === a) ?? visibleSymbols(model, a).find((s) => s.name === name);
   if (!sym || sym.type.k === 'unknown') return undefined;
+  const held = describe?.(sym.type);
+  if (held) return { range: model.lines.range(a, b), contents: code(`local ${sym.name}: ${held}${sym.attr ? ` <${sym.attr}>` : ''}`) };
   return { range: model.lines.range(a, b), contents: render({ kind: 'symbol', symbol: sym }, model, { start: a, end: b, info: { kind: 'symbol', symbol: sym } })! };
 }
 

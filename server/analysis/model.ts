@@ -25,6 +25,12 @@ export type LType =
   | { k: 'localfn'; returns: LType }
   | { k: 'extras'; name: string }
   | { k: 'localmod'; name: string }
+  /**
+   * `m.name` (and `m.via.name`, one level down) of a required module, and the result of calling it: what they
+   * hold is read from the module file by the service (completion); the walk itself treats them as unknown.
+   */
+  | { k: 'modmember'; module: string; name: string; via?: string }
+  | { k: 'modresult'; module: string; name: string; via?: string }
   /** A plain table with a catalog shape (table_shapes), such as a log record in a tailer filter. */
   | { k: 'shape'; name: string }
   | { k: 'unknown' };
@@ -102,7 +108,7 @@ export interface CallContext {
   /** Offsets of the argument separators, for the active parameter. */
   commas: number[];
   /** A call of a required module's member: its parameters come from the module file (the service looks them up). */
-  member?: { module: string; name: string; indexer: '.' | ':' };
+  member?: { module: string; name: string; indexer: '.' | ':'; via?: string };
 }
 
 /** `m.name` where `m` holds `require 'module'` (a local module or a policy-extras helper). */
@@ -114,6 +120,8 @@ export interface ModuleRef {
   start: number;
   end: number;
   indexer: '.' | ':';
+  /** `m.via.name`: a member of the table (or module) held in member `via`. */
+  via?: string;
 }
 
 export interface EntityRef {
@@ -310,6 +318,8 @@ function typeKey(t: LType): string {
     case 'extras': return `x:${t.name}`;
     case 'localmod': return `r:${t.name}`;
     case 'shape': return `s:${t.name}`;
+    case 'modmember': return `mm:${t.module}:${t.via ?? ''}:${t.name}`;
+    case 'modresult': return `mr:${t.module}:${t.via ?? ''}:${t.name}`;
     default: return '?';
   }
 }
@@ -738,7 +748,11 @@ class Analyzer {
         });
       } else {
         if (sym.attr === 'const' || sym.attr === 'close') this.report('assign-to-const', a, b, `'${v.name}' is a <${sym.attr}> local and cannot be assigned.`);
-        if (sym.type.k === 'unknown' && type.k !== 'unknown') this.retype(sym, type);
+        // A module value is as unknown to the walk as before; assigned anything else of its kind, it is unsure.
+        if (opaque(sym.type)) {
+          if (!opaque(type)) this.retype(sym, type);
+          else if (sym.type.k !== 'unknown') this.retype(sym, UNKNOWN);
+        }
       }
       return;
     }
@@ -844,7 +858,7 @@ class Analyzer {
       case 'LogicalExpression': {
         const l = this.expr(e.left, scope);
         const r = this.expr(e.right, scope);
-        if (e.type === 'LogicalExpression' && e.operator === 'or' && l.k !== 'unknown') return l;
+        if (e.type === 'LogicalExpression' && e.operator === 'or' && !opaque(l)) return l;
         if (e.type === 'LogicalExpression' && e.operator === 'and') return r;
         return UNKNOWN;
       }
@@ -868,8 +882,14 @@ class Analyzer {
     const a = startOf(e.identifier);
     const b = endOf(e.identifier);
     if (base.k === 'localmod' || base.k === 'extras') {
-      this.model.moduleRefs.push({ module: base.k === 'extras' ? `policy-extras.${base.name}` : base.name, name, start: a, end: b, indexer: e.indexer === ':' ? ':' : '.' });
-      return UNKNOWN;
+      const module = base.k === 'extras' ? `policy-extras.${base.name}` : base.name;
+      this.model.moduleRefs.push({ module, name, start: a, end: b, indexer: e.indexer === ':' ? ':' : '.' });
+      return { k: 'modmember', module, name };
+    }
+    if (base.k === 'modmember') {
+      if (base.via !== undefined || e.indexer !== '.' || e.base.type !== 'MemberExpression' || e.base.indexer !== '.') return UNKNOWN;
+      this.model.moduleRefs.push({ module: base.module, name, start: a, end: b, indexer: '.', via: base.name });
+      return { k: 'modmember', module: base.module, name, via: base.name };
     }
     if (base.k === 'module') {
       const found = this.moduleMember(base.path, name);
@@ -982,10 +1002,12 @@ class Analyzer {
         // m.fn(...) on a required module: the parameters are the module file's, looked up by the service.
         const ref = this.model.moduleRefs[this.model.moduleRefs.length - 1];
         if (ref && ref.start === startOf(base.identifier)) {
-          this.recordCall(e, { name: `${ref.module}${ref.indexer}${ref.name}`, params: [], returns: 'any', description: '' }, args, { module: ref.module, name: ref.name, indexer: ref.indexer });
+          const label = `${ref.module}${ref.via !== undefined ? `.${ref.via}` : ''}${ref.indexer}${ref.name}`;
+          this.recordCall(e, { name: label, params: [], returns: 'any', description: '' }, args, { module: ref.module, name: ref.name, indexer: ref.indexer, ...(ref.via !== undefined ? { via: ref.via } : {}) });
         }
       }
       for (const arg of args) this.expr(arg, scope);
+      if (calleeType.k === 'modmember') return { k: 'modresult', module: calleeType.module, name: calleeType.name, ...(calleeType.via !== undefined ? { via: calleeType.via } : {}) };
       return calleeType.k === 'localfn' ? calleeType.returns : UNKNOWN;
     }
     const callee = calleeType.fn;
@@ -1565,6 +1587,11 @@ function didYouMean(s: string[]): string {
   return s.length ? ` Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?` : '';
 }
 
+/** Unknown to the walk: nothing, or a value of a required module (typed by the service only). */
+function opaque(t: LType): boolean {
+  return t.k === 'unknown' || t.k === 'modmember' || t.k === 'modresult';
+}
+
 function sameType(a: LType, b: LType): boolean {
   if (a.k !== b.k) return false;
   switch (a.k) {
@@ -1573,6 +1600,7 @@ function sameType(a: LType, b: LType): boolean {
     case 'array': return sameType(a.of, (b as typeof a).of);
     case 'fn': return a.fn === (b as typeof a).fn;
     case 'extras': case 'localmod': case 'shape': return a.name === (b as typeof a).name;
+    case 'modmember': case 'modresult': return a.module === (b as typeof a).module && a.name === (b as typeof a).name && a.via === (b as typeof a).via;
     default: return false;
   }
 }

@@ -227,3 +227,143 @@ test('locals: method self, parameters of handlers and string entities keep their
   assert.deepEqual(svc.rename('/s/init.lua', pos(text, 'msg', 1), 'message').map((e) => e.edit.range.start.line), [2, 3]);
   assert.deepEqual(svc.definition('/s/init.lua', pos(text, 't:go', 0))[0].range.start, { line: 1, character: 6 });
 });
+
+// ---- cross-file references and rename of module members, types of call results, member chains ----
+
+const LIB = [
+  'local M = {}', //                                     0
+  '', //                                                 1
+  '-- Sets things up.', //                               2
+  'function M.setup(opts)', //                           3
+  '  return M.check(opts)', //                           4
+  'end', //                                              5
+  '', //                                                 6
+  'function M.check(opts) return opts end', //           7
+  '', //                                                 8
+  'return M', //                                         9
+  '',
+].join('\n');
+
+const MAIN = [
+  "local lib = require 'lib'", //                        0
+  'lib.setup({})', //                                    1
+  'local function f()', //                               2
+  "  local again = require('lib')", //                   3
+  '  again.setup(nil)', //                               4
+  '  if lib.check then end', //                          5
+  'end', //                                              6
+  "require('lib').setup()", //                           7
+  '',
+].join('\n');
+
+const spots = (locs: Array<{ uri: string; range: { start: Position; end: Position } }>) => locs.map((l) => `${l.uri}:${l.range.start.line}:${l.range.start.character}-${l.range.end.character}`);
+
+test('module members across files: references and rename from a use and from the definition', () => {
+  const svc = svcWith({ '/x/init.lua': MAIN, '/x/lib.lua': LIB });
+  const expected = ['/x/lib.lua:3:11-16', '/x/init.lua:1:4-9', '/x/init.lua:4:8-13', '/x/init.lua:7:15-20'];
+  assert.deepEqual(spots(svc.references('/x/init.lua', pos(MAIN, 'setup', 2))), expected);
+  assert.deepEqual(spots(svc.references('/x/lib.lua', pos(LIB, 'setup', 1))), expected);
+  assert.deepEqual(spots(svc.references('/x/init.lua', pos(MAIN, 'setup', 2), false)), expected.slice(1));
+  // Uses inside the module file (M.check) and tests for the member (`if lib.check`) are uses too.
+  assert.deepEqual(spots(svc.references('/x/lib.lua', pos(LIB, 'check', 1, 2))), ['/x/lib.lua:4:11-16', '/x/lib.lua:7:11-16', '/x/init.lua:5:9-14']);
+  assert.deepEqual(svc.prepareRename('/x/init.lua', pos(MAIN, 'setup', 2)), { range: { start: { line: 1, character: 4 }, end: { line: 1, character: 9 } }, placeholder: 'setup' });
+  const edits = svc.rename('/x/lib.lua', pos(LIB, 'setup', 1), 'init');
+  assert.deepEqual(edits.map((e) => `${e.uri}:${e.edit.range.start.line}:${e.edit.range.start.character}=${e.edit.newText}`), ['/x/lib.lua:3:11=init', '/x/init.lua:1:4=init', '/x/init.lua:4:8=init', '/x/init.lua:7:15=init']);
+  assert.throws(() => svc.rename('/x/init.lua', pos(MAIN, 'setup', 2), 'check'), /already has or uses a member 'check'/);
+  assert.throws(() => svc.rename('/x/init.lua', pos(MAIN, 'setup', 2), 'end'), /not a valid Lua name/);
+  // A module on disk, never opened, is found through the require and edited too.
+  const disk = new AnalysisService({ readFile: (p) => (p === '/x/lib.lua' ? LIB : undefined) });
+  disk.setDocument('/x/init.lua', MAIN);
+  assert.equal(disk.rename('/x/init.lua', pos(MAIN, 'setup', 2), 'init').length, 4);
+  // Locals of the files keep their own rename.
+  assert.deepEqual(svc.rename('/x/init.lua', pos(MAIN, 'again', 1), 'other').map((e) => e.edit.range.start.line), [3, 4]);
+});
+
+test('module members across files: rename refused when a use may be missed, never in policy-extras', () => {
+  const refused = (main: string, lib = LIB) => () => svcWith({ '/x/init.lua': main, '/x/lib.lua': lib }).rename('/x/init.lua', pos(main, 'setup', 1), 'init');
+  assert.throws(refused("local lib = require 'lib'\nlib.setup()\nregister(lib)\n"), /Cannot rename 'setup' safely: the module held in 'lib' \(init\.lua:3\) is passed on/);
+  assert.throws(refused("local lib = require 'lib'\nlib.setup()\nlocal alias = lib\n"), /passed on/);
+  assert.throws(refused("local lib = require 'lib'\nlib.setup()\nlib = {}\n"), /assigned again/);
+  assert.throws(refused("lib = require 'lib'\nlocal l = require 'lib'\nl.setup()\n"), /require 'lib' at init\.lua:1 is not held in a local/);
+  assert.throws(refused("local lib = require 'lib'\nlib.setup()\nlib['setup']()\n"), /indexed with a key/);
+  // The module's table escapes or is built dynamically; or is a class, whose instances reach the member.
+  assert.throws(refused("local lib = require 'lib'\nlib.setup()\n", LIB.replace('return M', 'register(M)\nreturn M')), /built dynamically or escapes/);
+  assert.throws(refused("local lib = require 'lib'\nlib.setup()\n", LIB.replace('return M', 'M.__index = M\nreturn M')), /metatable of other tables/);
+  assert.throws(refused("local lib = require 'lib'\nlib.setup()\n", LIB.replace('return M', "M['setup'] = M.setup\nreturn M")), /written M\['setup'\]/);
+  // References still list what was found.
+  assert.equal(svcWith({ '/x/init.lua': "local lib = require 'lib'\nlib.setup()\nregister(lib)\n", '/x/lib.lua': LIB }).references('/x/init.lua', { line: 1, character: 5 }).length, 2);
+  // KumoMTA's own helpers are never edited.
+  const init = "local queue = require 'policy-extras.queue'\nqueue:setup {}\n";
+  const svc = svcWith({ '/p/init.lua': init }, { '/extras/queue.lua': 'local mod = {}\nfunction mod:setup(files) end\nreturn mod\n' }, '/extras');
+  assert.deepEqual(spots(svc.references('/p/init.lua', pos(init, 'setup', 1))), ['/extras/queue.lua:1:13-18', '/p/init.lua:1:6-11']);
+  assert.throws(() => svc.rename('/p/init.lua', pos(init, 'setup', 1), 'init'), /under kumomta\.policyExtrasPath \(KumoMTA's own helpers are never edited\)/);
+  // `return { ... }` modules: the constructor's key is the definition.
+  const lit = "return { go = function() end, ['quoted'] = 1 }\n";
+  const litMain = "local l = require 'lit'\nl.go()\nprint(l.quoted)\n";
+  const ls = svcWith({ '/y/init.lua': litMain, '/y/lit.lua': lit });
+  assert.deepEqual(spots(ls.rename('/y/init.lua', pos(litMain, 'go'), 'run').map((e) => ({ uri: e.uri, range: e.edit.range }))), ['/y/lit.lua:0:9-11', '/y/init.lua:1:2-4']);
+  assert.deepEqual(spots(ls.rename('/y/init.lua', pos(litMain, 'quoted'), 'q').map((e) => ({ uri: e.uri, range: e.edit.range }))), ['/y/lit.lua:0:32-38', '/y/init.lua:2:8-14']);
+});
+
+const CLASS = [
+  'local kumo = require "kumo"',
+  'local Q = {}',
+  'Q.__index = Q',
+  'function Q.new(name)',
+  '  return setmetatable({ name = name, count = 0 }, Q)',
+  'end',
+  'function Q:push(item) self.count = self.count + 1 end',
+  'function Q.helper() end',
+  'function Q.make_config(domain)',
+  '  if domain then return kumo.make_queue_config { egress_pool = domain } end',
+  '  return kumo.make_queue_config {}',
+  'end',
+  'function Q.shape() return { size = 1, grow = function(n) end } end',
+  'function Q.mixed(x) if x then return {} end return kumo.make_queue_config {} end',
+  'function Q.bare() if x then return end return {} end',
+  'function Q.built()',
+  '  local obj = setmetatable({ id = 1 }, Q)',
+  '  return obj',
+  'end',
+  'function Q.regex(p) return kumo.regex.compile(p) end',
+  'function Q.loose() return setmetatable({}, { other = 1 }) end',
+  'Q.sub = { f = function(a, b) end, g = 1 }',
+  "Q.other = require 'other'",
+  'return Q',
+  '',
+].join('\n');
+
+test('module members: types of call results and one level of member chains', () => {
+  const at = (lines: string[]) => {
+    const text = `local q = require 'queue'\n${lines.join('\n')}\n`;
+    const svc = svcWith({ '/q/init.lua': text }, { '/q/queue.lua': CLASS, '/q/other.lua': 'local O = {}\nfunction O.run(x) end\nreturn O\n' });
+    return { svc, items: svc.completion('/q/init.lua', { line: lines.length, character: lines[lines.length - 1].length }) };
+  };
+  // An instance of the module's class: its methods after `:`, fields and members after `.`.
+  assert.deepEqual(at(['local o = q.new("a")', 'o:']).items.map((i) => i.label), ['push']);
+  assert.deepEqual(at(['local o = q.new("a")', 'o.']).items.map((i) => i.label).sort(), ['built', 'count', 'helper', 'loose', 'make_config', 'mixed', 'name', 'new', 'other', 'push', 'regex', 'shape', 'bare', 'sub'].sort());
+  assert.deepEqual(at(['local o = q.built()', 'o:']).items.map((i) => i.label), ['push']);
+  assert.ok(at(['local o = q.built()', 'o.']).items.some((i) => i.label === 'id'));
+  // A returned table; a catalog type.
+  assert.deepEqual(at(['local s = q.shape()', 's.']).items.map((i) => i.label), ['size', 'grow']);
+  const cfg = at(['local c = q.make_config("d")']);
+  assert.match(cfg.svc.hover('/q/init.lua', { line: 1, character: 7 })!.contents, /local c: QueueConfig/);
+  assert.ok(at(['local r = q.regex("x")', 'r:']).items.some((i) => i.label === 'is_match'));
+  assert.match(at(['local o = q.new("a")']).svc.hover('/q/init.lua', { line: 1, character: 7 })!.contents, /local o: queue\.new\(\) \{ name, count, new, push/);
+  // Unsure: mixed returns, a bare return, a metatable that is not the class, a reassigned result: nothing.
+  for (const line of ['local c = q.mixed(1)', 'local c = q.bare()', 'local c = q.loose()', 'local c = q.helper()']) assert.deepEqual(at([line, 'c.']).items, [], line);
+  assert.deepEqual(at(['local o = q.new("a")', 'o = q.shape()', 'o.']).items, []);
+  // Chains: a table member and a required module, with hover, signature help and definition.
+  assert.deepEqual(at(['q.sub.']).items.map((i) => i.label), ['f', 'g']);
+  assert.deepEqual(at(['q.other.']).items.map((i) => i.label), ['run']);
+  const { svc } = at(['q.sub.f(1, 2)', 'q.other.run(3)', 'q.sub.nope()']);
+  const text = svc.getText('/q/init.lua')!;
+  assert.match(svc.hover('/q/init.lua', pos(text, 'f(', 0))!.contents, /function queue\.sub\.f\(a, b\)[\s\S]*queue\.lua:22/);
+  assert.equal(svc.signatureHelp('/q/init.lua', pos(text, '2)'))!.label, 'queue.sub.f(a, b)');
+  assert.equal(svc.signatureHelp('/q/init.lua', pos(text, '2)'))!.activeParameter, 1);
+  assert.deepEqual(svc.definition('/q/init.lua', pos(text, 'run')), [{ uri: '/q/other.lua', range: { start: { line: 1, character: 11 }, end: { line: 1, character: 14 } } }]);
+  // No member check down a chain (a policy may add to `q.sub`), none on results.
+  assert.deepEqual(svc.diagnostics('/q/init.lua'), []);
+  // Unsure: the hover says no more than the walk knows.
+  assert.match(at(['local o = q.helper()']).svc.hover('/q/init.lua', { line: 1, character: 7 })!.contents, /local o: result of queue\.helper\(\)/);
+});

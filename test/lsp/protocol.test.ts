@@ -188,6 +188,51 @@ test('language server: policyExtrasPath from initializationOptions, module membe
   assert.deepEqual((await rechecked).diagnostics.map((d: any) => `${d.range.start.line}:${d.range.start.character} ${d.code}`), ['3:24 unknown-member', '4:6 unknown-member']);
 });
 
+test('language server: references and rename of a module member across files', { skip: !existsSync(server) && 'dist/server.js not built' }, async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'kumo-lsp-member-rename-'));
+  const extras = join(root, 'extras');
+  const policy = join(root, 'policy');
+  mkdirSync(extras);
+  mkdirSync(policy);
+  writeFileSync(join(extras, 'queue.lua'), 'local mod = {}\nfunction mod:setup(file_names) end\nreturn mod\n');
+  // On disk and never opened: found through the require and edited too.
+  const helpersText = 'local M = {}\nfunction M.pool_for(domain)\n  return M.prefix .. domain\nend\nM.prefix = "pool-"\nreturn M\n';
+  writeFileSync(join(policy, 'helpers.lua'), helpersText);
+  const client = new LspClient(server, ['--stdio']);
+  t.after(() => client.stop());
+  await client.initialize(pathToFileURL(root).toString(), { policyExtrasPath: extras });
+  await new Promise((r) => setTimeout(r, 100));
+
+  const uri = pathToFileURL(join(policy, 'init.lua')).toString();
+  const helpersUri = pathToFileURL(join(policy, 'helpers.lua')).toString();
+  const text = [
+    "local helpers = require 'helpers'",
+    "local queue = require 'policy-extras.queue'",
+    "local pool = helpers.pool_for('example.com')",
+    'print(helpers.prefix, pool)',
+    "queue:setup { 'queues.toml' }",
+  ].join('\n');
+  const diags = client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri);
+  client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'lua', version: 1, text } });
+  assert.deepEqual((await diags).diagnostics, []);
+  const at = (l: any) => `${l.uri === uri ? 'init' : l.uri === helpersUri ? 'helpers' : l.uri}:${l.range.start.line}:${l.range.start.character}`;
+
+  const refs = await client.request('textDocument/references', { textDocument: { uri }, position: { line: 3, character: 16 }, context: { includeDeclaration: true } });
+  assert.deepEqual(refs.map(at), ['helpers:2:11', 'helpers:4:2', 'init:3:14']);
+  const prepare = await client.request('textDocument/prepareRename', { textDocument: { uri }, position: { line: 2, character: 22 } });
+  assert.equal(prepare.placeholder, 'pool_for');
+  const rename = await client.request('textDocument/rename', { textDocument: { uri }, position: { line: 2, character: 22 }, newName: 'egress_pool_for' });
+  assert.deepEqual(Object.keys(rename.changes).sort(), [helpersUri, uri].sort());
+  assert.deepEqual(rename.changes[helpersUri].map((e: any) => `${e.range.start.line}:${e.range.start.character}=${e.newText}`), ['1:11=egress_pool_for']);
+  assert.deepEqual(rename.changes[uri].map((e: any) => `${e.range.start.line}:${e.range.start.character}=${e.newText}`), ['2:21=egress_pool_for']);
+  // From the definition in the module file, once it is open.
+  client.notify('textDocument/didOpen', { textDocument: { uri: helpersUri, languageId: 'lua', version: 1, text: helpersText } });
+  const fromDef = await client.request('textDocument/rename', { textDocument: { uri: helpersUri }, position: { line: 4, character: 4 }, newName: 'pool_prefix' });
+  assert.deepEqual(Object.entries(fromDef.changes).map(([u, es]: [string, any]) => `${u === uri ? 'init' : 'helpers'} ${es.length}`).sort(), ['helpers 2', 'init 1']);
+  // KumoMTA's helpers are never edited: the rename is refused with the reason.
+  await assert.rejects(client.request('textDocument/rename', { textDocument: { uri }, position: { line: 4, character: 8 }, newName: 'init' }), /policyExtrasPath \(KumoMTA's own helpers are never edited\)/);
+});
+
 test('language server over node-ipc starts and answers', { skip: !existsSync(server) && 'dist/server.js not built' }, async () => {
   const { fork } = await import('node:child_process');
   const child = fork(server, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
