@@ -8,21 +8,20 @@
 //
 // Entries are keyed by file, size, mtime, Node version and architecture; V8 itself rejects data that
 // does not match the source. Any failure falls back to Node's own compilation: the cache only saves time.
-// KUMO_POLICY_CODE_CACHE=0 turns it off; it lives beside the chunk cache (KUMO_POLICY_CACHE_DIR, else
-// $XDG_CACHE_HOME or ~/.cache, then kumo-policy-studio/v8).
+// KUMO_POLICY_CODE_CACHE=0 turns it off; it lives in v8/ under the cache root (cache-dir.js), beside the
+// runtime's compiled Lua chunks.
 const Module = require('module');
 const vm = require('vm');
 const fs = require('fs');
 const path = require('path');
-const os = require('os');
 const crypto = require('crypto');
+const { cacheRoot, pruneOldest } = require('./cache-dir');
 
 /** Entries kept: several builds of the CLI and its packages (each build has its own entries). */
 const MAX_ENTRIES = 1000;
 
 function cacheDir(env) {
-  if (env.KUMO_POLICY_CACHE_DIR) return path.join(env.KUMO_POLICY_CACHE_DIR, 'v8');
-  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'kumo-policy-studio', 'v8');
+  return path.join(cacheRoot(env), 'v8');
 }
 
 /** Installs the hook for .js files under `root`; returns the directory used, or undefined when off. */
@@ -70,19 +69,12 @@ function enableCodeCache(root, env = process.env) {
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, file);
       }
-      prune(dir);
+      pruneOldest(dir, MAX_ENTRIES, MAX_ENTRIES);
     } catch {
       // A read-only or full disk costs only speed.
     }
   });
   return dir;
-}
-
-function prune(dir) {
-  const names = fs.readdirSync(dir);
-  if (names.length <= MAX_ENTRIES) return;
-  const aged = names.map((n) => ({ n, t: fs.statSync(path.join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
-  for (const { n } of aged.slice(0, names.length - MAX_ENTRIES)) fs.rmSync(path.join(dir, n), { force: true });
 }
 
 module.exports = { enableCodeCache, cacheDir };

@@ -9,13 +9,12 @@
  * only save time, never change a result. Writes are atomic (temporary file + rename) and the folder is
  * private to the user, because bytecode is trusted as if we had compiled it.
  *
- * KUMO_POLICY_CHUNK_CACHE=0 turns it off; KUMO_POLICY_CACHE_DIR moves it (default: $XDG_CACHE_HOME or
- * ~/.cache, then kumo-policy-studio/lua-chunks).
+ * KUMO_POLICY_CHUNK_CACHE=0 turns it off; it lives in lua-chunks/ under the cache root (bin/cache-dir.js).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheRoot, pruneOldest } from '../../bin/cache-dir';
 
 /** Most entries kept; past it the least recently written are removed. */
 const MAX_ENTRIES = 2000;
@@ -60,9 +59,7 @@ function compilerIdentity(): string {
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.KUMO_POLICY_CACHE_DIR) return join(env.KUMO_POLICY_CACHE_DIR, 'lua-chunks');
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'kumo-policy-studio', 'lua-chunks');
+  return join(cacheRoot(env), 'lua-chunks');
 }
 
 export class DiskChunkCache implements ChunkCache {
@@ -112,18 +109,7 @@ export class DiskChunkCache implements ChunkCache {
   private writes = 0;
   /** Checks the size every 50 writes (writes only happen on a miss) and removes the oldest entries. */
   private pruneSometimes(): void {
-    if (this.writes++ % 50 !== 0) return;
-    const names = readdirSync(this.dir);
-    if (names.length <= MAX_ENTRIES) return;
-    const aged = names.map((n) => {
-      try {
-        return { n, t: statSync(join(this.dir, n)).mtimeMs };
-      } catch {
-        return { n, t: 0 };
-      }
-    });
-    aged.sort((a, b) => a.t - b.t);
-    for (const { n } of aged.slice(0, names.length - PRUNE_TO)) this.delete(n);
+    if (this.writes++ % 50 === 0) pruneOldest(this.dir, MAX_ENTRIES, PRUNE_TO);
   }
 }
 

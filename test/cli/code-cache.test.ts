@@ -58,3 +58,17 @@ test('files outside the package root are left to Node', () => {
   run(root, cache, {}, join(root, 'lib'));
   assert.equal(readdirSync(join(cache, 'v8')).length, 1, 'only lib/b.js is under that root');
 });
+
+test('the caches stay bounded: past the maximum, the least recently written entries go', async () => {
+  const { pruneOldest } = await import('../../bin/cache-dir');
+  const { utimesSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'kumo-prune-'));
+  for (let i = 0; i < 5; i++) {
+    writeFileSync(join(dir, `e${i}`), 'x');
+    utimesSync(join(dir, `e${i}`), 1000 + i, 1000 + i);
+  }
+  pruneOldest(dir, 5, 2);
+  assert.equal(readdirSync(dir).length, 5, 'at the maximum nothing goes');
+  pruneOldest(dir, 4, 2);
+  assert.deepEqual(readdirSync(dir).sort(), ['e3', 'e4']);
+});
