@@ -46,11 +46,16 @@ export const MSG = {
   cannotUseVararg: (near: string) => `cannot use '...' outside a vararg function near '${near}'`,
 };
 
+/** Keywords with a token kind each, in Tok order from Tok.And. */
+const KEYWORDS = ['and', 'break', 'do', 'else', 'elseif', 'end', 'for', 'function', 'goto', 'if', 'in', 'local', 'not', 'or', 'repeat', 'return', 'then', 'until', 'while'];
+
+/** Every reserved word of Lua 5.4: no name may be one (rename checks new names against it). */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set([...KEYWORDS, 'true', 'false', 'nil']);
+
 /** Source text of every punctuator and keyword, by token kind (operators' `operator` field comes from here). */
 export const TOKEN_TEXT: string[] = [];
 {
-  const kw = ['and', 'break', 'do', 'else', 'elseif', 'end', 'for', 'function', 'goto', 'if', 'in', 'local', 'not', 'or', 'repeat', 'return', 'then', 'until', 'while'];
-  kw.forEach((k, i) => (TOKEN_TEXT[Tok.And + i] = k));
+  KEYWORDS.forEach((k, i) => (TOKEN_TEXT[Tok.And + i] = k));
   const punct = ['.', '..', '=', '==', '>', '>>', '>=', '<', '<<', '<=', '~', '~=', ':', '::', '[', '//', '/', '&', '|', '*', '^', '%', ',', '{', '}', ']', '(', ')', ';', '#', '-', '+'];
   punct.forEach((p, i) => (TOKEN_TEXT[Tok.Dot + i] = p));
 }

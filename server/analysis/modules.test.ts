@@ -206,7 +206,7 @@ test('locals: references, definition and rename follow scoping and shadowing', (
   assert.deepEqual(svc.prepareRename('/l/init.lua', at(2, 11)), { range: { start: { line: 2, character: 10 }, end: { line: 2, character: 15 } }, placeholder: 'count' });
   const edits = svc.rename('/l/init.lua', at(2, 11), 'total');
   assert.deepEqual(edits.map((e) => `${e.edit.range.start.line}:${e.edit.range.start.character}-${e.edit.range.end.character}=${e.edit.newText}`), ['0:6-11=total', '2:2-7=total', '2:10-15=total', '12:6-11=total']);
-  assert.throws(() => svc.rename('/l/init.lua', at(2, 11), 'end'), /not a valid Lua name/);
+  for (const reserved of ['end', 'goto', 'nil', 'true']) assert.throws(() => svc.rename('/l/init.lua', at(2, 11), reserved), /not a valid Lua name/);
   assert.throws(() => svc.rename('/l/init.lua', at(2, 11), '2x'), /not a valid Lua name/);
   // Names that would change what something refers to are refused; the loop's `i` is out of reach, so fine.
   assert.throws(() => svc.rename('/l/init.lua', at(0, 7), 'bump'), /Cannot rename to 'bump': a local 'bump' declared on the way/);

@@ -15,6 +15,7 @@ import { hoverAt, moduleMemberHover, requireHover } from './hover';
 import { inferExports, paramLabels, renderDoc, type ModuleExports, type ModuleMember } from './exports';
 import { bindingAt, renameConflict, resolveText, type Binding, type Resolution } from './locals';
 import { stringValue } from './parse';
+import { RESERVED_WORDS } from './lua-lexer';
 import { LineIndex } from './text';
 import type { CallContext } from './model';
 import type {
@@ -39,7 +40,6 @@ interface Doc {
 export { DEFAULT_POLICY_EXTRAS_DIR } from '../../runtime/lua/kumod-paths';
 
 const LUA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const LUA_KEYWORDS = new Set(['and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for', 'function', 'goto', 'if', 'in', 'local', 'nil', 'not', 'or', 'repeat', 'return', 'then', 'true', 'until', 'while']);
 
 /** Member names a file assigns anywhere (`x.name =`, `function x.name(`, `x['name'] =`): a module table may gain them. */
 const assignedCache = new WeakMap<FileModel, Set<string>>();
@@ -619,7 +619,7 @@ export class AnalysisService {
     const a = this.at(path, pos);
     if (!a || !this.prepareRename(path, pos)) return [];
     if (!entityAt(a.m, a.offset)) {
-      if (!LUA_NAME.test(newName) || LUA_KEYWORDS.has(newName)) throw new Error(`'${newName}' is not a valid Lua name`);
+      if (!LUA_NAME.test(newName) || RESERVED_WORDS.has(newName)) throw new Error(`'${newName}' is not a valid Lua name`);
       const target = this.memberTargetAt(path, a.m, a.offset);
       if (target) return this.renameMember(target.file, target.name, path, newName);
       const doc = this.docs.get(path) ?? this.diskDoc(path);
